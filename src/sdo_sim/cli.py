@@ -1,0 +1,174 @@
+"""The `sdo-sim` command: thin typer commands over importable functions.
+
+Every error a user can cause ends here as one line on stderr and exit code 2; `report_error` is
+the one place that turns the package's exceptions into that line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from sdo_sim import __version__
+from sdo_sim.errors import BallotError, SdoSimError
+from sdo_sim.rules import tally as tally_ballot
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="sdo-sim: how standards development organisations decide, rule by rule.",
+)
+
+EXIT_BAD_INPUT = 2
+MAX_ERROR_LINES = 20
+
+
+class InputError(SdoSimError):
+    """A file the user gave cannot be read or parsed."""
+
+
+def report_error(source: str, message: str) -> None:
+    """Print one error line, naming the file (or standard input) it is about."""
+    print(f"sdo-sim: error: {source}: {message}", file=sys.stderr)
+
+
+def fail(source: str, message: str) -> NoReturn:
+    """Report one error and exit with the bad-input code."""
+    report_error(source, message)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def read_json(path: str) -> tuple[str, Any]:
+    """Read a JSON document from a file or `-` (standard input); decimals stay exact."""
+    source = "<stdin>" if path == "-" else path
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{source}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{source}: is a directory, not a JSON file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"{source}: cannot be read ({error})") from None
+    try:
+        return source, json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as error:
+        raise InputError(
+            f"{source}: not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
+        ) from None
+
+
+def tally_document(document: Any) -> tuple[Any, list[str]]:
+    """Decide one ballot or a list of ballots; returns the JSON output and error lines."""
+    single = not isinstance(document, list)
+    ballots = [document] if single else document
+    results: list[dict[str, Any]] = []
+    errors: list[str] = []
+    for index, ballot in enumerate(ballots):
+        try:
+            decision = tally_ballot(ballot)
+        except BallotError as error:
+            where = "" if single else f"ballot {index}: "
+            errors.append(f"{where}{error}")
+            continue
+        out = decision.to_dict(ballot["procedure"])
+        if "id" in ballot:
+            out = {"id": ballot["id"], **out}
+        results.append(out)
+    return (results[0] if single and results else results), errors
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    if version:
+        print(__version__)
+        raise typer.Exit(0)
+
+
+@app.command()
+def tally(
+    files: Annotated[
+        list[str], typer.Argument(help="Ballot JSON files (an object or a list); '-' reads stdin.")
+    ],
+    output: Annotated[
+        str, typer.Option("--format", help="json (default) or table.", case_sensitive=False)
+    ] = "json",
+) -> None:
+    """Tally ballots under their SDO's rules and print the decisions as JSON."""
+    output = output.lower()
+    if output not in ("json", "table"):
+        fail("tally", f"--format: got {output!r}; allowed: json, table")
+    outputs: list[Any] = []
+    bad = 0
+    for path in files:
+        try:
+            source, document = read_json(path)
+        except InputError as error:
+            fail("tally", str(error))
+        result, errors = tally_document(document)
+        for line in errors[:MAX_ERROR_LINES]:
+            report_error(source, line)
+        if len(errors) > MAX_ERROR_LINES:
+            report_error(source, f"... and {len(errors) - MAX_ERROR_LINES} more bad ballots")
+        bad += len(errors)
+        outputs.append(result)
+    if bad:
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if output == "table":
+        print_table(files, outputs)
+        return
+    document = outputs[0] if len(outputs) == 1 else dict(zip(files, outputs, strict=True))
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+
+
+def print_table(files: list[str], outputs: list[Any]) -> None:
+    """Decisions as a readable table: one row per ballot."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=max(Console().width, 120))
+    table = Table(title="Decisions", show_lines=True, expand=True)
+    table.add_column("ballot", ratio=2, overflow="fold")
+    table.add_column("procedure", ratio=2, overflow="fold")
+    table.add_column("outcome", ratio=2, overflow="fold")
+    table.add_column("reason", ratio=6, overflow="fold")
+    for path, result in zip(files, outputs, strict=True):
+        rows = result if isinstance(result, list) else [result]
+        for index, row in enumerate(rows):
+            name = row.get("id") or Path(path).name + (f"[{index}]" if isinstance(result, list) else "")
+            colour = "green" if row["approved"] else "red"
+            table.add_row(str(name), row["procedure"], f"[{colour}]{row['outcome']}[/]", row["reason"])
+    console.print(table)
+
+
+def main() -> None:
+    """Console entry point: run the app; never let a traceback reach the user."""
+    try:
+        app()
+    except SdoSimError as error:
+        report_error("sdo-sim", str(error))
+        sys.exit(EXIT_BAD_INPUT)
+    except KeyboardInterrupt:
+        print("sdo-sim: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except Exception as error:  # an internal bug: one line, the traceback on request
+        if os.environ.get("SDO_SIM_DEBUG"):
+            raise
+        print(
+            f"sdo-sim: internal error: {type(error).__name__}: {error} "
+            "(rerun with SDO_SIM_DEBUG=1 for the traceback, and please report it)",
+            file=sys.stderr,
+        )
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
