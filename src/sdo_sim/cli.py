@@ -84,13 +84,20 @@ def tally_document(document: Any) -> tuple[Any, list[str]]:
     return (results[0] if single and results else results), errors
 
 
-@app.callback()
-def _root(
-    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
-) -> None:
-    if version:
+def _print_version(value: bool) -> None:
+    if value:
         print(__version__)
         raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="Print the version and exit.", callback=_print_version, is_eager=True),
+    ] = False,
+) -> None:
+    """sdo-sim: how standards development organisations decide, rule by rule."""
 
 
 @app.command()
@@ -137,8 +144,8 @@ def print_table(files: list[str], outputs: list[Any]) -> None:
     console = Console(width=max(Console().width, 120))
     table = Table(title="Decisions", show_lines=True, expand=True)
     table.add_column("ballot", ratio=2, overflow="fold")
-    table.add_column("procedure", ratio=2, overflow="fold")
-    table.add_column("outcome", ratio=2, overflow="fold")
+    table.add_column("procedure", min_width=27, no_wrap=True)
+    table.add_column("outcome", min_width=20, no_wrap=True)
     table.add_column("reason", ratio=6, overflow="fold")
     for path, result in zip(files, outputs, strict=True):
         rows = result if isinstance(result, list) else [result]
