@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from itertools import chain, compress, repeat
 from numbers import Integral
-from operator import itemgetter
+from operator import eq, itemgetter
 from typing import Any
 
 from sdo_sim.errors import BallotError
@@ -142,11 +143,20 @@ class VoteSpec:
     voter_key: str = "voter"
     unique: bool = True
 
-    @property
+    @cached_property
     def keys(self) -> frozenset[str]:
+        """Every key an entry may have."""
         extra = (name for name, _ in self.flags)
         base = (self.voter_key, self.position_key, "note")
         return frozenset(chain(base, ("class",) if self.classes else (), extra, self.strings))
+
+    @cached_property
+    def position_set(self) -> frozenset[str | None]:
+        return frozenset(self.positions)
+
+    @cached_property
+    def class_set(self) -> frozenset[str]:
+        return frozenset(self.classes)
 
 
 @dataclass
@@ -164,14 +174,15 @@ class Votes:
 
     def of_class(self, cls: str) -> list[str]:
         """Positions of the voters of one class."""
-        return list(compress(self.positions, map(cls.__eq__, self.classes)))
+        matching = self.classes.count(cls)
+        if matching == len(self.classes):
+            return self.positions
+        if matching == 0:
+            return []
+        return list(compress(self.positions, map(eq, self.classes, repeat(cls))))
 
-    def where(self, flag: str, value: bool, positions: list[str] | None = None) -> list[str]:
-        """Positions of the voters whose flag has this value."""
-        mask = self.flags[flag] if value else [not f for f in self.flags[flag]]
-        if positions is None:
-            return list(compress(self.positions, mask))
-        return list(compress(positions, mask))
+
+_MISSING: Any = object()
 
 
 def read_votes(ballot: Mapping[str, Any], field: str, spec: VoteSpec, required: bool = True) -> Votes:
@@ -188,24 +199,39 @@ def read_votes(ballot: Mapping[str, Any], field: str, spec: VoteSpec, required: 
     try:
         voters = list(map(itemgetter(spec.voter_key), entries))
         positions = list(map(itemgetter(spec.position_key), entries))
+        key_count = 2 * n
+        classes: list[Any] = []
         if spec.classes:
-            classes = list(map(_dget, entries, repeat("class"), repeat(spec.default_class)))
-        else:
-            classes = []
-        flags = {
-            name: list(map(_dget, entries, repeat(name), repeat(default))) for name, default in spec.flags
-        }
-        strings = {name: list(map(_dget, entries, repeat(name))) for name in spec.strings}
+            classes = list(map(_dget, entries, repeat("class"), repeat(_MISSING)))
+            missing = classes.count(_MISSING)
+            key_count += n - missing
+            if missing:
+                if spec.default_class is None:
+                    raise KeyError("class")
+                default = spec.default_class
+                classes = [default if c is _MISSING else c for c in classes]
+        "".join(voters)  # raises TypeError unless every voter is a string
         ok = (
             (not spec.unique or len(set(voters)) == n)
-            and set(map(type, voters)) <= {str}
             and "" not in voters
-            and set(positions) <= set(spec.positions)
-            and (not spec.classes or set(classes) <= set(spec.classes))
-            and all(set(map(type, column)) <= {bool} for column in flags.values())
-            and all(set(map(type, column)) <= {str, type(None)} for column in strings.values())
-            and all(map(spec.keys.issuperset, entries))
+            and set(positions) <= spec.position_set
+            and (not spec.classes or set(classes) <= spec.class_set)
         )
+        if sum(map(len, entries)) == key_count:
+            # No entry has an optional key, so none has an unknown one either.
+            flags = {name: [default] * n for name, default in spec.flags}
+            strings: dict[str, list[Any]] = {name: [None] * n for name in spec.strings}
+        else:
+            flags = {
+                name: list(map(_dget, entries, repeat(name), repeat(default))) for name, default in spec.flags
+            }
+            strings = {name: list(map(_dget, entries, repeat(name))) for name in spec.strings}
+            ok = (
+                ok
+                and all(set(map(type, column)) <= {bool} for column in flags.values())
+                and all(set(map(type, column)) <= {str, type(None)} for column in strings.values())
+                and all(map(spec.keys.issuperset, entries))
+            )
     except (KeyError, TypeError, AttributeError):
         ok = False
     if not ok:

@@ -239,14 +239,15 @@ def _meeting_columns(ballot: Mapping[str, Any], spec: VoteSpec) -> tuple[list[st
                     "only a Member State may declare policy implications or ask for more time "
                     "(A.8 §5.2, §5.6; Res. 1 §9.5.5)",
                 )
+    declarations = policy.count(True)
     if True not in more_time:
-        return votes.of_class(MEMBER_STATE), votes.of_class(SECTOR_MEMBER), sum(policy), 0
+        return votes.of_class(MEMBER_STATE), votes.of_class(SECTOR_MEMBER), declarations, 0
     ms: list[str] = []
     sm: list[str] = []
     late: list[str] = []
     for position, cls, asked_more_time in zip(votes.positions, votes.classes, more_time, strict=True):
         (late if asked_more_time else ms if cls == MEMBER_STATE else sm).append(position)
-    return ms, sm, sum(policy), late.count("no")
+    return ms, sm, declarations, late.count("no")
 
 
 def _aap_meeting_ballot(ballot: Mapping[str, Any], params: dict[str, Any]) -> Decision:
