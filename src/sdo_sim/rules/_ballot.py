@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from functools import cached_property
 from itertools import chain, compress, repeat
 from numbers import Integral
 from operator import eq, itemgetter
