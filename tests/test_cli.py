@@ -128,3 +128,10 @@ def test_version() -> None:
     result = sdo_sim("--version")
     assert result.returncode == 0
     assert result.stdout.strip()[0].isdigit()
+
+
+def test_the_same_file_twice_is_refused() -> None:
+    path = str(EXAMPLES / "ieee-sa.json")
+    result = sdo_sim("tally", path, path)
+    assert result.returncode == 2
+    assert "given twice" in result.stderr

@@ -113,6 +113,9 @@ def tally(
     output = output.lower()
     if output not in ("json", "table"):
         fail("tally", f"--format: got {output!r}; allowed: json, table")
+    for index, path in enumerate(files):
+        if path in files[:index]:
+            fail("tally", f"{path} is given twice")
     outputs: list[Any] = []
     bad = 0
     for path in files:

@@ -100,7 +100,6 @@ DIS = {"procedure": "iso.dis", "votes": [{"voter": "A", "position": "yes", "clas
         ({**DIS, "votes": [{"voter": "A", "class": "P"}]}, "votes[0].position", "missing"),
         ({**DIS, "votes": [{"voter": "A", "position": "maybe", "class": "P"}]}, "votes[0].position",
          "allowed: yes, no, abstain"),
-        ({**DIS, "votes": [{"voter": "A", "position": "yes"}]}, "votes[0].class", "allowed: P, O, other"),
         ({**DIS, "votes": [{"voter": 7, "position": "yes", "class": "P"}]}, "votes[0].voter", "string"),
         ({**DIS, "votes": [{"voter": "A", "position": "no", "class": "P", "reasons": 1}]},
          "votes[0].reasons", "true or false"),
@@ -139,6 +138,11 @@ DIS = {"procedure": "iso.dis", "votes": [{"voter": "A", "position": "yes", "clas
             {"votes": [{"voter": "x", "candidate": "C"}]}]}, "rounds[0].votes[0].candidate", "allowed: A, B"),
         ({"procedure": "3gpp.election", "candidates": ["A", "B"], "rounds": [
             {"votes": [{"voter": "x", "candidate": "A"}]}, {"votes": []}]}, "rounds[1]", "already decided"),
+        ({"procedure": "3gpp.election", "candidates": ["A", "B", "C"], "rounds": [
+            {"votes": []}, {"candidates": [["A"]], "votes": []}]}, "rounds[1].candidates", "non-empty subset"),
+        ({"procedure": "3gpp.election", "candidates": ["A"], "post": 7}, "post", "string"),
+        ({"procedure": "iso.p-member-status", "member": [1], "cib_ballots": 1, "cib_missed": 0}, "member", "string"),
+        ({"procedure": "iso.dis", "votes": [{"voter": "A", "position": "yes"}]}, "votes[0].class", "missing; allowed: P, O, other"),
         ({"procedure": "3gpp.vote", "votes": [{"voter": "x", "position": "yes", "group": 3}]},
          "votes[0].group", "string"),
     ],

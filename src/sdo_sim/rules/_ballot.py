@@ -271,6 +271,8 @@ def _diagnose(entries: list[Any], field: str, spec: VoteSpec) -> None:
                 f"got {describe(position)}; allowed: {allowed(spec.positions)}",
             )
         if spec.classes:
+            if "class" not in entry and spec.default_class is None:
+                raise BallotError(f"{where}.class", f"missing; allowed: {allowed(spec.classes)}")
             cls = entry.get("class", spec.default_class)
             if not isinstance(cls, str) or cls not in spec.classes:
                 hint = "" if spec.default_class else " (required)"

@@ -106,6 +106,10 @@ def cd_consensus(
     """Committee draft to DIS: the chair judges consensus; in doubt, ⅔ of P-members voting (§2.5.6)."""
     if p_yes < 0 or p_no < 0:
         check_counts(p_yes=p_yes, p_no=p_no)
+    if chair_judgement not in CHAIR_JUDGEMENTS:
+        raise CountsError(
+            f"chair_judgement must be one of {', '.join(CHAIR_JUDGEMENTS)}, got {chair_judgement!r}"
+        )
     cast = p_yes + p_no
     counts = {"p_yes": p_yes, "p_no": p_no, "p_cast": cast}
     if chair_judgement == "consensus":
@@ -169,14 +173,32 @@ def enquiry_vote(
     return Decision(True, "approved", _ENQUIRY_YES, counts, extra)
 
 
-def dis_vote(p_yes: int, p_no: int, all_yes: int, all_no: int, **params: Any) -> Decision:
+def dis_vote(
+    p_yes: int,
+    p_no: int,
+    all_yes: int,
+    all_no: int,
+    *,
+    p_majority: Fraction = Fraction(2, 3),
+    max_negative: Fraction = Fraction(1, 4),
+) -> Decision:
     """Enquiry draft (DIS; CDV in IEC), twelve-week vote of all national bodies (§2.6.3)."""
-    return enquiry_vote(p_yes, p_no, all_yes, all_no, clause="Directives Part 1 §2.6.3", **params)
+    return enquiry_vote(p_yes, p_no, all_yes, all_no, p_majority=p_majority,
+                        max_negative=max_negative, clause="Directives Part 1 §2.6.3")  # fmt: skip
 
 
-def fdis_vote(p_yes: int, p_no: int, all_yes: int, all_no: int, **params: Any) -> Decision:
+def fdis_vote(
+    p_yes: int,
+    p_no: int,
+    all_yes: int,
+    all_no: int,
+    *,
+    p_majority: Fraction = Fraction(2, 3),
+    max_negative: Fraction = Fraction(1, 4),
+) -> Decision:
     """Final draft (FDIS), eight-week vote of all national bodies (§2.7.3)."""
-    return enquiry_vote(p_yes, p_no, all_yes, all_no, clause="Directives Part 1 §2.7.3", **params)
+    return enquiry_vote(p_yes, p_no, all_yes, all_no, p_majority=p_majority,
+                        max_negative=max_negative, clause="Directives Part 1 §2.7.3")  # fmt: skip
 
 
 _STATUS_KEEP = (
@@ -245,6 +267,7 @@ def p_member_status(
 
 # --- ballot level -------------------------------------------------------------------------
 
+# `reasons` is accepted at the CD stage so that one ballot format serves every ISO stage.
 _P_ONLY = VoteSpec(classes=("P",), default_class="P", flags=(("reasons", True),))
 _NP = VoteSpec(classes=("P",), default_class="P", flags=(("reasons", True), ("experts", False)))
 _ALL_NBS = VoteSpec(classes=("P", "O", "other"), flags=(("reasons", True),))
@@ -282,7 +305,8 @@ def _cd_ballot(ballot: Mapping[str, Any], params: dict[str, Any]) -> Decision:
     if judgement not in CHAIR_JUDGEMENTS:
         raise BallotError("chair_judgement", f"got {judgement!r}; allowed: {', '.join(CHAIR_JUDGEMENTS)}")
     votes = read_votes(ballot, "votes", _P_ONLY, required=False)
-    p_yes, p_no = _valid(votes.positions, votes.flags["reasons"])
+    # §2.5.6 excludes no negative vote for want of reasons (unlike §2.3.4 and §2.6.3).
+    p_yes, p_no = votes.positions.count("yes"), votes.positions.count("no")
     decision = cd_consensus(p_yes, p_no, judgement, **params)
     decision.counts["p_abstain"] = votes.positions.count("abstain")
     return decision
@@ -318,6 +342,7 @@ def _status_ballot(ballot: Mapping[str, Any], params: dict[str, Any]) -> Decisio
             value = optional(ballot, name, int, default, "must be a whole number")
         return read_count(ballot, name, value)
 
+    optional(ballot, "member", str, "", "must be a string naming the national body")
     cib_ballots = count("cib_ballots", None)
     cib_missed = count("cib_missed", None)
     if cib_missed > cib_ballots:

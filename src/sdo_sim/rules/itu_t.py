@@ -150,8 +150,8 @@ _TAP_MEETING_YES = (
     "approved (Res. 1 §9.5.3; abstainers ignored, §9.5.6)."
 )
 _TAP_MEETING_NO = (
-    "{ms_no} Member State delegation(s) opposed (including {late_no} formal opposition(s) "
-    "advised within four weeks, §9.5.5); TAP approval must be unopposed (Res. 1 §9.5.3)."
+    "{ms_no} Member State delegation(s) opposed at the meeting and {late_no} advised formal "
+    "opposition within four weeks (§9.5.5); TAP approval must be unopposed (Res. 1 §9.5.3)."
 )
 
 
@@ -159,7 +159,7 @@ def tap_meeting(ms_no: int, ms_yes: int = 0, late_no: int = 0) -> Decision:
     """TAP decision at the meeting: any one opposing Member State blocks (Res. 1 §9.5.3–9.5.6)."""
     if min(ms_no, ms_yes, late_no) < 0:
         check_counts(ms_no=ms_no, ms_yes=ms_yes, late_no=late_no)
-    counts = {"ms_yes": ms_yes, "ms_no": ms_no + late_no, "late_no": late_no}
+    counts = {"ms_yes": ms_yes, "ms_no": ms_no, "late_no": late_no}
     if ms_no == 0 and late_no == 0:
         return Decision(True, "approved-unopposed", _TAP_MEETING_YES, counts)
     return Decision(False, "not-approved", _TAP_MEETING_NO, counts)
@@ -246,8 +246,11 @@ def _meeting_columns(ballot: Mapping[str, Any], spec: VoteSpec) -> tuple[list[st
     sm: list[str] = []
     late: list[str] = []
     for position, cls, asked_more_time in zip(votes.positions, votes.classes, more_time, strict=True):
-        (late if asked_more_time else ms if cls == MEMBER_STATE else sm).append(position)
-    return ms, sm, declarations, late.count("no")
+        if asked_more_time and position == "no":
+            late.append(position)  # opposition advised within the four weeks (§5.6, §9.5.5)
+        else:
+            (ms if cls == MEMBER_STATE else sm).append(position)
+    return ms, sm, declarations, len(late)
 
 
 def _aap_meeting_ballot(ballot: Mapping[str, Any], params: dict[str, Any]) -> Decision:

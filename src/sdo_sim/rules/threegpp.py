@@ -59,6 +59,9 @@ _NEXT_ROUND = (
     "No candidate was elected after round {round} ({leader_votes} of {cast} votes for the "
     "leader); round {next_round} is needed (3GPP WP Art. 28)."
 )
+_NO_BALLOT_YET = (
+    "No ballot has been held yet among {candidates} candidates; round 1 is needed (3GPP WP Art. 28)."
+)
 _TIE = (
     "Round {round} ended in a tie ({leader_votes} votes each); the Working Procedures as reported "
     "do not say how a tie is broken, so no one is elected (3GPP WP Art. 28)."
@@ -78,7 +81,8 @@ def election(
 ) -> Decision:
     """Chair or vice-chair election: 71 % in round 1, then the runoff rounds (3GPP WP Art. 28).
 
-    `rounds[k]` maps each candidate standing in round k+1 to its votes (blank ballots left out).
+    `rounds[k]` maps each candidate standing in round k+1 to its votes (blank ballots left out);
+    a candidate left out of a round has withdrawn.
     Round 2 is a plurality vote when two candidates stand, else 71 % again; round 3 is a plurality
     vote between round 2's two leaders.
     """
@@ -86,23 +90,28 @@ def election(
         return Decision(True, "elected-unopposed", _SOLE, {"round": 0}, {"winner": candidates[0]},
                         winner=candidates[0])  # fmt: skip
     standing = list(candidates)
+    if not rounds:
+        counts = {"round": 0, "cast": 0, "candidates": len(standing), "next_round": 1}
+        return Decision(False, "next-round", _NO_BALLOT_YET, counts)
     for index, tally in enumerate(rounds):
         number = index + 1
         if number > 3:
             raise CountsError("an election has at most three rounds")
-        if set(tally) - set(standing):
-            stray = sorted(set(tally) - set(standing))[0]
+        if not tally or set(tally) - set(standing):
+            stray = sorted(set(tally) - set(standing) or {"(nobody)"})[0]
             raise CountsError(f"round {number}: {stray!r} is not standing in this round")
-        votes = {name: tally.get(name, 0) for name in standing}
-        if min(votes.values()) < 0:
-            check_counts(**votes)
-        ranked = sorted(votes.items(), key=lambda kv: -kv[1])
-        cast = sum(votes.values())
+        if number == 3 and set(tally) != set(standing):
+            raise CountsError(f"round 3 is between round 2's two leaders, {standing}")
+        standing = list(tally)  # a candidate left out of a round has withdrawn
+        if min(tally.values()) < 0:
+            check_counts(**tally)
+        ranked = sorted(tally.items(), key=lambda kv: -kv[1])
+        cast = sum(tally.values())
         leader, leader_votes = ranked[0]
         runner_votes = ranked[1][1] if len(ranked) > 1 else -1
         counts = {"round": number, "cast": cast, "leader_votes": leader_votes,
                   "candidates": len(standing)}  # fmt: skip
-        plurality_round = number == 3 or (number == 2 and len(standing) == 2)
+        plurality_round = number == 3 or (number == 2 and len(standing) <= 2)
         if plurality_round:
             if leader_votes == runner_votes:
                 return Decision(False, "tie", _TIE, counts)
@@ -111,21 +120,14 @@ def election(
             return _elected(leader, leader_votes, counts, _ELECTED_THRESHOLD, threshold)
         if number == 2:
             # Round 3 is between round 2's two leaders; a tie for second place leaves it undefined.
-            if len(ranked) > 2 and ranked[1][1] == ranked[2][1]:
+            if ranked[1][1] == ranked[2][1]:
                 counts["runner_votes"] = ranked[1][1]
                 return Decision(False, "tie", _TIE_SECOND, counts)
             standing = [ranked[0][0], ranked[1][0]]
         if index == len(rounds) - 1:
             counts["next_round"] = number + 1
             return Decision(False, "next-round", _NEXT_ROUND, counts)
-    counts = {
-        "round": 0,
-        "cast": 0,
-        "leader_votes": 0,
-        "candidates": len(standing),
-        "next_round": 1,
-    }
-    return Decision(False, "next-round", _NEXT_ROUND, counts)
+    raise AssertionError("unreachable: every round returns or continues")  # pragma: no cover
 
 
 def _elected(winner: str, votes: int, counts: dict[str, int], template: str, threshold: Fraction) -> Decision:
@@ -188,6 +190,8 @@ def _election_ballot(ballot: Mapping[str, Any], params: dict[str, Any]) -> Decis
     rounds = optional(ballot, "rounds", list, [], 'must be a list of rounds, each {"votes": [...]}')
     if len(rounds) > 3:
         raise BallotError("rounds", f"{len(rounds)} rounds given; an election has at most three")
+    post = optional(ballot, "post", str, "", "must be a string naming the post")
+    del post  # shown to people reading the ballot; the rule does not depend on it
     standing = list(raw_candidates)
     tallies: list[dict[str, int]] = []
     for i, round_ in enumerate(rounds):
@@ -196,7 +200,12 @@ def _election_ballot(ballot: Mapping[str, Any], params: dict[str, Any]) -> Decis
             raise BallotError(where, "must be an object with votes (and optionally candidates)")
         if "candidates" in round_:
             named = round_["candidates"]
-            if not isinstance(named, list) or not set(named) <= set(standing) or not named:
+            if (
+                not isinstance(named, list)
+                or not named
+                or not all(isinstance(c, str) for c in named)
+                or not set(named) <= set(standing)
+            ):
                 raise BallotError(f"{where}.candidates", f"must be a non-empty subset of {standing}")
             standing = list(named)
         if i == 2:
@@ -212,10 +221,19 @@ def _election_ballot(ballot: Mapping[str, Any], params: dict[str, Any]) -> Decis
         except BallotError as error:
             raise BallotError(f"{where}.{error.field}", error.message) from None
         tallies.append({name: votes.positions.count(name) for name in standing})
-        decided = election(tallies, raw_candidates, threshold=params["threshold"])
+        if i == 1 and len(standing) > 2:
+            standing = round3_finalists(tallies[1])
+        decided = _counted_election(tallies, raw_candidates, params["threshold"])
         if decided.outcome != "next-round" and i < len(rounds) - 1:
             raise BallotError(f"rounds[{i + 1}]", f"the election was already decided in round {i + 1}")
-    return election(tallies, raw_candidates, threshold=params["threshold"])
+    return _counted_election(tallies, raw_candidates, params["threshold"])
+
+
+def _counted_election(tallies: list[dict[str, int]], candidates: list[str], threshold: Fraction) -> Decision:
+    try:
+        return election(tallies, candidates, threshold=threshold)
+    except CountsError as error:
+        raise BallotError("rounds", str(error)) from None
 
 
 _THRESHOLD = Param("threshold", Fraction(71, 100), "fraction", "3GPP WP (seed 001 L1672–L1673)",
