@@ -1,0 +1,37 @@
+"""Event conditions: 'metric op number', e.g. 'posts_share.east > 0.3'."""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Callable, Mapping
+
+OPERATORS: dict[str, Callable[[float, float], bool]] = {
+    ">=": operator.ge,
+    "<=": operator.le,
+    ">": operator.gt,
+    "<": operator.lt,
+    "==": operator.eq,
+}
+METRICS = ("approval_rate", "posts_share", "contributions_share", "members_share", "week")
+_PATTERN = re.compile(r"^\s*([a-z_]+)(?:\.([A-Za-z0-9_-]+))?\s*(>=|<=|==|>|<)\s*(-?[0-9]*\.?[0-9]+)\s*$")
+
+
+def parse_condition(text: str) -> tuple[str, str | None, Callable[[float, float], bool], float]:
+    """Split a condition into (metric, key, comparison, number); ValueError when malformed."""
+    match = _PATTERN.match(text)
+    if not match:
+        raise ValueError(f"got {text!r}; write 'metric[.bloc] op number', e.g. 'posts_share.east > 0.3'")
+    metric, key, op, number = match.groups()
+    if metric not in METRICS:
+        raise ValueError(f"unknown metric {metric!r}; allowed: {', '.join(METRICS)}")
+    return metric, key, OPERATORS[op], float(number)
+
+
+def holds(condition: tuple[str, str | None, Callable[[float, float], bool], float], metrics: Mapping) -> bool:
+    """Whether the condition holds for these metrics (a missing key reads as 0)."""
+    metric, key, compare, number = condition
+    value = metrics.get(metric, 0.0)
+    if key is not None:
+        value = value.get(key, 0.0) if isinstance(value, Mapping) else 0.0
+    return compare(float(value), number)

@@ -1,0 +1,226 @@
+"""The schema of scenario files: every field, its default, its allowed values (docs/scenarios.md).
+
+Unknown keys are errors. Every numeric field is addressable by a dotted path
+(`blocs.east.cohesion`, `venues.tc.meeting_interval_weeks`, `actors.CN.attendance`) so that sweeps
+can override it; list items are addressed by their `id`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from sdo_sim.errors import BallotError
+from sdo_sim.rules import PROCEDURES
+from sdo_sim.rules._ballot import resolve_params
+
+VenueKind = Literal["itu-t", "iso", "3gpp", "ietf"]
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+NonNegative = Annotated[float, Field(ge=0.0)]
+
+#: The membership classes each venue kind knows, in the rulebook's words.
+MEMBERSHIP_CLASSES: dict[str, tuple[str, ...]] = {
+    "itu-t": ("member-state", "sector-member"),
+    "iso": ("P", "O"),
+    "3gpp": ("individual-member",),
+    "ietf": ("participant", "area-director"),
+}
+
+
+class Strict(BaseModel):
+    """A schema object that rejects unknown keys."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False, validate_assignment=True)
+
+
+class Positions(Strict):
+    """Weights of the utility an actor draws from a proposal (docs/ODD.md, "Positions")."""
+
+    merit: NonNegative = Field(1.0, description="Weight of the proposal's technical quality.")
+    distance: NonNegative = Field(1.0, description="Weight of the distance from the actor's ideal point.")
+    affinity: NonNegative = Field(0.5, description="Weight of the actor's bloc affinity with the proponent.")
+    noise: NonNegative = Field(0.25, description="Standard deviation of each actor's idiosyncratic noise.")
+    abstain_band: NonNegative = Field(0.15, description="Utilities within ± this band abstain.")
+    objection_threshold: NonNegative = Field(
+        0.35, description="Utility below minus this: the actor files a substantive comment or objection."
+    )
+    support_threshold: NonNegative = Field(
+        0.3, description="Utility above this: the actor supports (co-signs, commits experts, contributes)."
+    )
+    policy_declaration: Share = Field(
+        0.5,
+        description="Chance that an opposing Member State declares policy implications of a sensitive text.",
+    )
+
+
+class Bloc(Strict):
+    """A group of actors that may vote together."""
+
+    cohesion: Share = Field(
+        0.0, description="Chance that a member takes the bloc's line rather than its own."
+    )
+    ideal: list[float] = Field(description="The bloc's ideal point in the issue space.")
+    spread: NonNegative = Field(0.15, description="Spread of generated members' ideal points around `ideal`.")
+    affinity: dict[str, Annotated[float, Field(ge=-1.0, le=1.0)]] = Field(
+        default_factory=dict,
+        description="Affinity with proposals from each other bloc, -1 to 1 (own bloc: 1; others: 0).",
+    )
+
+
+class ActorSpec(Strict):
+    """One actor, or `count` generated alike (`id` then is a prefix: id-001, id-002, ...)."""
+
+    id: str = Field(min_length=1, description="Actor id, or the prefix of generated ids.")
+    kind: Literal["delegation", "firm"] = Field(description="A country's delegation or a firm.")
+    count: Annotated[int, Field(ge=0)] = Field(1, description="How many such actors to generate.")
+    bloc: str | None = Field(None, description="The bloc the actor belongs to (none: votes alone).")
+    ideal: list[float] | None = Field(None, description="Ideal point; default: drawn around the bloc's.")
+    home: str | None = Field(
+        None, description="Firms: id of the home delegation; 'bloc' picks one of the bloc's delegations."
+    )
+    alignment: Share = Field(0.0, description="Firms: weight of the home state's utility in the firm's.")
+    memberships: dict[str, str] = Field(
+        default_factory=dict, description="Venue id → membership class (e.g. {tc: P}, {sg: member-state})."
+    )
+    subsidiaries: Annotated[int, Field(ge=1)] = Field(
+        1, description="3GPP: Individual Memberships the firm holds through national subsidiaries."
+    )
+    attendance: Share = Field(0.8, description="Chance of attending a meeting or returning a ballot.")
+    delegates: Annotated[int, Field(ge=1)] = Field(1, description="People the actor sends to a meeting.")
+    contributions: NonNegative = Field(1.0, description="Contributions (proposals, drafts) per meeting.")
+    block_propensity: Share = Field(0.0, description="Readiness to vote no rather than abstain when unhappy.")
+
+
+class Posts(Strict):
+    """Who holds a venue's posts: explicit actor ids, or shares by bloc filled from its members."""
+
+    chair: str | None = Field(None, description="Actor id of the chair (none: drawn by `shares`).")
+    count: Annotated[int, Field(ge=0)] = Field(
+        0, description="Posts besides the chair (vice-chairs, editors)."
+    )
+    shares: dict[str, Share] = Field(default_factory=dict, description="Bloc → share of the posts.")
+
+
+class Venue(Strict):
+    """A standards body in the scenario: its kind, calendar, flow of proposals and rule parameters."""
+
+    id: str = Field(min_length=1)
+    kind: VenueKind
+    body: str = Field(description="The body's name, e.g. 'ITU-T SG17' or 'ISO/TC 307'.")
+    meeting_interval_weeks: Annotated[int, Field(ge=1)] = Field(26, description="Weeks between meetings.")
+    first_meeting_week: Annotated[int, Field(ge=0)] = Field(4, description="Week of the first meeting.")
+    proposals_per_meeting: NonNegative = Field(
+        2.0, description="Mean new proposals per meeting, shared among members by their contributions."
+    )
+    drafting_meetings: Annotated[int, Field(ge=0)] = Field(
+        2, description="Meetings of drafting a text needs between adoption and its approval procedure."
+    )
+    stall_meetings: Annotated[int, Field(ge=1)] = Field(
+        4, description="Meetings without progress after which a work item is discontinued (3GPP: ~6 months)."
+    )
+    tap_share: Share = Field(
+        0.1,
+        description="ITU-T: share of texts on numbering, tariff or policy, which start on TAP (Res. 1 §8.1.1).",
+    )
+    policy_sensitivity: Share = Field(
+        0.2, description="Share of proposals with policy or regulatory implications (AAP→TAP switches)."
+    )
+    other_voters: Annotated[int, Field(ge=0)] = Field(
+        0, description="ISO: national bodies outside the committee that vote on DIS/FDIS."
+    )
+    ads: Annotated[int, Field(ge=1)] = Field(15, description="IETF: Area Directors on the IESG.")
+    posts: Posts = Field(default_factory=Posts)
+    rules: dict[str, dict[str, float | int | str | bool]] = Field(
+        default_factory=dict, description="Procedure id → rule parameters overriding the rulebook's defaults."
+    )
+
+    @model_validator(mode="after")
+    def _rules_exist(self) -> Venue:
+        for procedure, params in self.rules.items():
+            if procedure not in PROCEDURES:
+                raise ValueError(
+                    f"rules: unknown procedure {procedure!r}; allowed: {', '.join(sorted(PROCEDURES))}"
+                )
+            try:
+                resolve_params(PROCEDURES[procedure], params)
+            except BallotError as error:
+                raise ValueError(
+                    f"rules.{procedure}.{error.field.removeprefix('params.')}: {error.message}"
+                ) from None
+        return self
+
+
+class Trigger(Strict):
+    """When an event fires: at a week, or the first week a condition on model metrics holds."""
+
+    week: Annotated[int, Field(ge=0)] | None = Field(None, description="The week the event fires.")
+    when: str | None = Field(
+        None, description="A condition 'metric op number', e.g. 'posts_share.east > 0.3' (fires once)."
+    )
+
+
+class BlocChange(Trigger):
+    kind: Literal["bloc"] = "bloc"
+    bloc: str
+    cohesion: Share | None = Field(None, description="New cohesion.")
+    join: list[str] = Field(
+        default_factory=list, description="Actor ids (or id prefixes) that join the bloc."
+    )
+
+
+class Surge(Trigger):
+    kind: Literal["surge"] = "surge"
+    add: list[ActorSpec] = Field(default_factory=list, description="New actors joining.")
+    bloc: str | None = Field(None, description="Bloc whose existing members change (with the factors below).")
+    attendance: NonNegative = Field(1.0, description="Factor on the bloc members' attendance (capped at 1).")
+    contributions: NonNegative = Field(1.0, description="Factor on the bloc members' contributions.")
+    delegates: NonNegative = Field(1.0, description="Factor on the bloc members' delegates.")
+    subsidiaries: Annotated[int, Field(ge=0)] = Field(0, description="Extra 3GPP memberships per bloc firm.")
+
+
+class RuleChange(Trigger):
+    kind: Literal["rules"] = "rules"
+    venue: str
+    rules: dict[str, dict[str, float | int | str | bool]] = Field(default_factory=dict)
+    tap_share: Share | None = Field(None, description="ITU-T: new share of texts on TAP (1.0: TAP for all).")
+
+
+class PostChange(Trigger):
+    kind: Literal["posts"] = "posts"
+    venue: str
+    chair: str | None = Field(None, description="New chair (actor id).")
+    shares: dict[str, Share] | None = Field(None, description="Posts redistributed by bloc shares.")
+
+
+Event = Annotated[BlocChange | Surge | RuleChange | PostChange, Field(discriminator="kind")]
+
+
+class Scenario(Strict):
+    """A whole scenario: issue space, blocs, actors, venues and events."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    weeks: Annotated[int, Field(ge=1, le=5200)] = Field(
+        208, description="Horizon in weeks (one step = one week)."
+    )
+    seed: int = Field(0, description="Default seed; `--seed` overrides it.")
+    dimensions: Annotated[int, Field(ge=1, le=3)] = Field(2, description="Dimensions of the issue space.")
+    positions: Positions = Field(default_factory=Positions)
+    quality: tuple[NonNegative, NonNegative] = Field(
+        (2.0, 2.0), description="Beta(a, b) parameters of proposals' technical quality."
+    )
+    proposal_spread: NonNegative = Field(
+        0.2, description="Spread of a proposal around its proponent's ideal point."
+    )
+    blocs: dict[str, Bloc] = Field(default_factory=dict)
+    actors: list[ActorSpec] = Field(min_length=1)
+    venues: list[Venue] = Field(min_length=1)
+    events: list[Event] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        from sdo_sim.scenario.checks import check_scenario
+
+        check_scenario(self)
+        return self
