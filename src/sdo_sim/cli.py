@@ -159,12 +159,71 @@ def print_table(files: list[str], outputs: list[Any]) -> None:
     console.print(table)
 
 
+def parse_sets(values: list[str]) -> dict[str, Any]:
+    """`--set path=value` options as overrides (values read as YAML scalars: 0.9, true, east)."""
+    import yaml
+
+    from sdo_sim.scenario.load import Yaml12Loader
+
+    overrides: dict[str, Any] = {}
+    for item in values:
+        path, sep, text = item.partition("=")
+        if not sep or not path:
+            raise InputError(f"--set {item!r}: write path=value, e.g. blocs.east.cohesion=0.9")
+        overrides[path.strip()] = yaml.load(text, Loader=Yaml12Loader)
+    return overrides
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Scenario files to check.")],
+) -> None:
+    """Check scenario files: every field, name and reference; one line per file."""
+    from sdo_sim.scenario import load_scenario
+
+    for path in files:
+        scenario = load_scenario(path)
+        actors = sum(a.count for a in scenario.actors)
+        print(f"ok: {path}: {scenario.name!r}, {actors} actors, {len(scenario.venues)} venue(s), "
+              f"{len(scenario.events)} event(s), {scenario.weeks} weeks")  # fmt: skip
+
+
+@app.command()
+def run(
+    scenario: Annotated[Path, typer.Argument(help="The scenario file (YAML).")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the result tables.")],
+    seed: Annotated[int | None, typer.Option(help="Random seed (default: the scenario's).")] = None,
+    weeks: Annotated[
+        int | None, typer.Option(help="Horizon in weeks (default: the scenario's).", min=1)
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="parquet (default) or csv.")] = "parquet",
+    positions: Annotated[
+        bool, typer.Option("--positions", help="Also write every actor's position.")
+    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace results already in --out.")] = False,
+    sets: Annotated[list[str] | None, typer.Option("--set", help="Override a field: path=value.")] = None,
+) -> None:
+    """Run a scenario and write its tables (proposals, decisions, timeseries, summary)."""
+    from sdo_sim.report import print_summary, progress_bar
+    from sdo_sim.results import check_output, write
+    from sdo_sim.runner import run as run_scenario
+
+    if fmt not in ("parquet", "csv"):
+        fail("run", f"--format: got {fmt!r}; allowed: parquet, csv")
+    check_output(out, force)
+    with progress_bar(scenario.name) as progress:
+        result = run_scenario(scenario, seed, weeks=weeks, positions=positions,
+                              overrides=parse_sets(sets or []), progress=progress)  # fmt: skip
+    written = write(result, out, fmt, force)
+    print_summary(result, out, [path.stem for path in written])
+
+
 def main() -> None:
     """Console entry point: run the app; never let a traceback reach the user."""
     try:
         app()
     except SdoSimError as error:
-        report_error("sdo-sim", str(error))
+        print(f"sdo-sim: error: {error}", file=sys.stderr)
         sys.exit(EXIT_BAD_INPUT)
     except KeyboardInterrupt:
         print("sdo-sim: interrupted", file=sys.stderr)

@@ -37,6 +37,9 @@ class Strict(BaseModel):
 class Positions(Strict):
     """Weights of the utility an actor draws from a proposal (docs/ODD.md, "Positions")."""
 
+    value: float = Field(
+        0.6, description="Utility any actor draws from an agreed standard at all (interoperability, markets)."
+    )
     merit: NonNegative = Field(1.0, description="Weight of the proposal's technical quality.")
     distance: NonNegative = Field(1.0, description="Weight of the distance from the actor's ideal point.")
     affinity: NonNegative = Field(0.5, description="Weight of the actor's bloc affinity with the proponent.")
@@ -119,17 +122,34 @@ class Venue(Strict):
     stall_meetings: Annotated[int, Field(ge=1)] = Field(
         4, description="Meetings without progress after which a work item is discontinued (3GPP: ~6 months)."
     )
+    max_attempts: Annotated[int, Field(ge=1)] = Field(
+        2, description="Times a text may go back a stage after a failed gate before it is abandoned."
+    )
+    consensus_tolerance: Share = Field(
+        0.1, description="Largest share of those present opposing at which the chair still finds consensus."
+    )
     tap_share: Share = Field(
         0.1,
-        description="ITU-T: share of texts on numbering, tariff or policy, which start on TAP (Res. 1 §8.1.1).",
+        description="ITU-T: share of texts on numbering, tariff or policy, which follow TAP (Res. 1 §8.1.1).",
     )
     policy_sensitivity: Share = Field(
-        0.2, description="Share of proposals with policy or regulatory implications (AAP→TAP switches)."
+        0.2,
+        description="ITU-T: share of proposals with policy or regulatory implications (AAP→TAP, A.8 §5.2).",
     )
-    other_voters: Annotated[int, Field(ge=0)] = Field(
-        0, description="ISO: national bodies outside the committee that vote on DIS/FDIS."
+    nonmember_participation: Share = Field(
+        0.2, description="ISO: chance that a national body outside the committee votes on a DIS or FDIS."
     )
-    ads: Annotated[int, Field(ge=1)] = Field(15, description="IETF: Area Directors on the IESG.")
+    technical_changes: Share = Field(
+        0.5,
+        description="ISO: chance that an approved DIS had technical changes and so needs an FDIS (§2.6.4).",
+    )
+    objection_resolution: Share = Field(
+        0.6,
+        description="IETF: chance the WG answers an objection to even the weakest text (rises with quality).",
+    )
+    election_interval_weeks: Annotated[int, Field(ge=0)] = Field(
+        104, description="3GPP: weeks between chair elections (0: none)."
+    )
     posts: Posts = Field(default_factory=Posts)
     rules: dict[str, dict[str, float | int | str | bool]] = Field(
         default_factory=dict, description="Procedure id → rule parameters overriding the rulebook's defaults."
@@ -207,8 +227,11 @@ class Scenario(Strict):
     seed: int = Field(0, description="Default seed; `--seed` overrides it.")
     dimensions: Annotated[int, Field(ge=1, le=3)] = Field(2, description="Dimensions of the issue space.")
     positions: Positions = Field(default_factory=Positions)
-    quality: tuple[NonNegative, NonNegative] = Field(
+    quality: tuple[Annotated[float, Field(gt=0)], Annotated[float, Field(gt=0)]] = Field(
         (2.0, 2.0), description="Beta(a, b) parameters of proposals' technical quality."
+    )
+    salience: tuple[Annotated[float, Field(gt=0)], Annotated[float, Field(gt=0)]] = Field(
+        (1.5, 3.5), description="Beta(a, b) parameters of how contested proposals are (0: purely technical)."
     )
     proposal_spread: NonNegative = Field(
         0.2, description="Spread of a proposal around its proponent's ideal point."

@@ -1,0 +1,73 @@
+"""The actors: country delegations and firms (mesa agents).
+
+Agents are the unit of identity, events and behaviour; their numeric attributes are mirrored in
+the model's `Population` arrays so that one ballot's positions are one vectorised computation.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+if TYPE_CHECKING:
+    from sdo_sim.model import SDOModel
+
+
+class Actor(mesa.Agent):
+    """Anything that takes positions on proposals: a delegation or a firm."""
+
+    kind = "actor"
+
+    def __init__(
+        self,
+        model: SDOModel,
+        name: str,
+        bloc: str | None,
+        ideal: np.ndarray,
+        memberships: dict[str, str],
+        attendance: float,
+        delegates: int,
+        contributions: float,
+        block_propensity: float,
+    ) -> None:
+        super().__init__(model)
+        self.name = name
+        self.bloc = bloc
+        self.ideal = ideal
+        self.memberships = dict(memberships)
+        self.attendance = attendance
+        self.delegates = delegates
+        self.contributions = contributions
+        self.block_propensity = block_propensity
+        self.posts: list[str] = []
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.name!r}, bloc={self.bloc!r})"
+
+
+class Delegation(Actor):
+    """A country's representation: an ITU Member State, an ISO/IEC national body."""
+
+    kind = "delegation"
+
+
+class Firm(Actor):
+    """A company: ITU-T Sector Member, 3GPP Individual Member (via subsidiaries), IETF participant."""
+
+    kind = "firm"
+
+    def __init__(
+        self,
+        model: SDOModel,
+        *args: object,
+        home: Delegation | None,
+        alignment: float,
+        subsidiaries: int,
+        **kw: object,
+    ) -> None:
+        super().__init__(model, *args, **kw)  # type: ignore[arg-type]
+        self.home = home
+        self.alignment = alignment
+        self.subsidiaries = subsidiaries

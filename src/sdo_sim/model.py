@@ -1,0 +1,242 @@
+"""The mesa model: actors, venues and scripted events, one step per week.
+
+The model acts at meetings and ballot closings (a heap of scheduled callbacks), not every actor
+every week; positions on a proposal are computed for all voters at once from `Population` arrays.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+import mesa
+import numpy as np
+
+from sdo_sim.agents import Actor, Delegation, Firm
+from sdo_sim.events import EventQueue
+from sdo_sim.population import Population
+from sdo_sim.proposals import Proposal
+from sdo_sim.scenario.schema import ActorSpec, Scenario
+from sdo_sim.venues import VENUE_KINDS, Venue
+
+
+class SDOModel(mesa.Model):
+    """Delegations and firms moving proposals through their venues' real procedures."""
+
+    def __init__(self, scenario: Scenario, seed: int | None = None, record_positions: bool = False) -> None:
+        super().__init__(seed=scenario.seed if seed is None else seed)
+        self.scenario = scenario.model_copy(deep=True)  # events change it; the caller's stays intact
+        self.record_positions = record_positions
+        self.week = 0
+        self.proposals: list[Proposal] = []
+        self.decision_rows: list[dict[str, Any]] = []
+        self.position_chunks: list[tuple[int, np.ndarray, np.ndarray]] = []
+        self._queue: list[tuple[int, int, Callable[..., None], tuple[Any, ...]]] = []
+        self._sequence = 0
+        self.actor_list: list[Actor] = []
+        for spec in self.scenario.actors:
+            self.add_actors(spec)
+        self.rebuild()
+        self.venues: list[Venue] = [VENUE_KINDS[v.kind](self, v) for v in self.scenario.venues]
+        self.venue_by_id = {venue.id: venue for venue in self.venues}
+        for venue in self.venues:
+            self.assign_posts(venue, venue.spec.posts.chair, venue.spec.posts.shares)
+        self.events = EventQueue(self.scenario.events)
+        reporters: dict[str, Any] = {
+            "week": "week",
+            "open_proposals": self.open_proposals,
+            "approved": self.approved_count,
+            "failed": self.failed_count,
+            "approval_rate": self.approval_rate,
+            "actors": self.actor_count,
+        }
+        for bloc in self.scenario.blocs:
+            reporters[f"posts_share.{bloc}"] = partial(SDOModel.posts_share_of, bloc=bloc)
+        self.datacollector = mesa.DataCollector(model_reporters=reporters)
+
+    # --- population -----------------------------------------------------------------------
+
+    def add_actors(self, spec: ActorSpec) -> list[Actor]:
+        """Create the actors a spec describes (ideal points drawn around their bloc's)."""
+        made: list[Actor] = []
+        blocs = self.scenario.blocs
+        for k in range(spec.count):
+            name = spec.id if spec.count == 1 else f"{spec.id}-{k + 1:03d}"
+            if spec.ideal is not None:
+                ideal = np.array(spec.ideal, dtype=float)
+            else:
+                bloc = blocs[spec.bloc]  # type: ignore[index]  # checked by the schema
+                ideal = np.array(bloc.ideal) + bloc.spread * self.rng.standard_normal(
+                    self.scenario.dimensions
+                )
+            common = (name, spec.bloc, ideal, spec.memberships, spec.attendance, spec.delegates,
+                      spec.contributions, spec.block_propensity)  # fmt: skip
+            if spec.kind == "delegation":
+                actor: Actor = Delegation(self, *common)
+            else:
+                actor = Firm(self, *common, home=self._home(spec), alignment=spec.alignment,
+                             subsidiaries=spec.subsidiaries)  # fmt: skip
+            self.actor_list.append(actor)
+            made.append(actor)
+        return made
+
+    def _home(self, spec: ActorSpec) -> Delegation | None:
+        if spec.home is None:
+            return None
+        delegations = [a for a in self.actor_list if isinstance(a, Delegation)]
+        if spec.home == "bloc":
+            pool = [a for a in delegations if a.bloc == spec.bloc]
+            return pool[int(self.rng.integers(len(pool)))] if pool else None
+        matches = [a for a in delegations if a.name == spec.home or a.name.rsplit("-", 1)[0] == spec.home]
+        return matches[int(self.rng.integers(len(matches)))] if matches else None
+
+    def rebuild(self) -> None:
+        """Refresh the array view of the actors after the population changed."""
+        blocs = {name: (b.cohesion, b.ideal, b.affinity) for name, b in self.scenario.blocs.items()}
+        self.population = Population.build(self.actor_list, blocs, self.scenario.dimensions)
+        for venue in getattr(self, "venues", []):
+            venue.refresh()
+
+    def bloc_name(self, index: int) -> str:
+        names = self.population.bloc_names
+        return names[index] if index < len(names) else ""
+
+    # --- proposals and scheduling ---------------------------------------------------------
+
+    def new_proposal(self, venue: Venue, proponent: int, week: int) -> Proposal:
+        """A proposal near its proponent's ideal point, of random quality (Beta)."""
+        pop = self.population
+        a, b = self.scenario.quality
+        point = pop.ideal[proponent] + self.scenario.proposal_spread * self.rng.standard_normal(
+            pop.ideal.shape[1]
+        )
+        return Proposal(
+            id=f"{venue.id}-{venue.next_number():04d}",
+            venue=venue.id,
+            proponent=proponent,
+            bloc=int(pop.bloc[proponent]),
+            point=point,
+            quality=float(self.rng.beta(a, b)),
+            salience=float(self.rng.beta(*self.scenario.salience)),
+            sensitive=bool(self.rng.random() < venue.spec.policy_sensitivity),
+            submitted=week,
+        )
+
+    def schedule(self, week: int, callback: Callable[..., None], *args: Any) -> None:
+        """Run `callback(args[0], week, *args[1:])` at `week`; same-week ones run in the order scheduled."""
+        if week < self.scenario.weeks:
+            heapq.heappush(self._queue, (week, self._sequence, callback, args))
+            self._sequence += 1
+
+    def step(self) -> None:
+        """One week: events, due ballot closings, meetings, the year-end review, data collection."""
+        week = self.week
+        self.events.fire_due(self, week)
+        while self._queue and self._queue[0][0] <= week:
+            _, _, callback, args = heapq.heappop(self._queue)
+            args = (*args[:1], week, *args[1:])
+            callback(*args)
+        for venue in self.venues:
+            if venue.is_meeting(week):
+                venue.meeting(week)
+            if week % 52 == 51 and hasattr(venue, "year_end"):
+                venue.year_end(week)
+        self.datacollector.collect(self)
+        self.week += 1
+        if self.week >= self.scenario.weeks:
+            self.running = False
+
+    def run(self, progress: Callable[[int, int], None] | None = None) -> None:
+        """Step through the whole horizon."""
+        while self.running:
+            self.step()
+            if progress is not None:
+                progress(self.week, self.scenario.weeks)
+
+    # --- posts ----------------------------------------------------------------------------
+
+    def assign_posts(self, venue: Venue, chair: str | None, shares: dict[str, float]) -> None:
+        """Fill a venue's chair and posts: named actors, or members drawn by bloc shares."""
+        pop = self.population
+        members = venue.members
+        if not len(members):
+            return
+        if chair is not None:
+            venue.chair = next((a.index for a in self.actor_list if a.name == chair), None)
+        count = venue.spec.posts.count
+        chosen: list[int] = []
+        for bloc, share in shares.items():
+            pool = members[pop.bloc[members] == pop.bloc_names.index(bloc)]
+            take = min(len(pool), round(share * count))
+            chosen += self.rng.choice(pool, size=take, replace=False).tolist() if take else []
+        rest = np.setdiff1d(members, chosen)
+        extra = min(len(rest), count - len(chosen))
+        if extra > 0:
+            chosen += self.rng.choice(rest, size=extra, replace=False).tolist()
+        venue.posts = chosen
+        if venue.chair is None:
+            venue.chair = int(chosen[0]) if chosen else int(self.rng.choice(members))
+        self.posts_changed()
+
+    def posts_changed(self) -> None:
+        for actor in self.actor_list:
+            actor.posts = []
+        for venue in self.venues:
+            holders = ([venue.chair] if venue.chair is not None else []) + list(venue.posts)
+            for i, holder in enumerate(holders):
+                self.actor_list[holder].posts.append(f"{venue.id}:{'chair' if i == 0 else 'post'}")
+
+    # --- metrics (DataCollector reporters and event conditions) -----------------------------
+
+    def open_proposals(self) -> int:
+        return sum(1 for p in self.proposals if p.open)
+
+    def approved_count(self) -> int:
+        return sum(1 for p in self.proposals if p.approved)
+
+    def failed_count(self) -> int:
+        return sum(1 for p in self.proposals if not p.open and not p.approved)
+
+    def approval_rate(self) -> float:
+        decided = self.approved_count() + self.failed_count()
+        return self.approved_count() / decided if decided else 0.0
+
+    def actor_count(self) -> int:
+        return len(self.actor_list)
+
+    def posts_share(self) -> dict[str, float]:
+        holders = [a for a in self.actor_list for _ in a.posts]
+        if not holders:
+            return {}
+        shares: dict[str, float] = {}
+        for actor in holders:
+            shares[actor.bloc or ""] = shares.get(actor.bloc or "", 0.0) + 1.0 / len(holders)
+        return shares
+
+    def posts_share_of(self, bloc: str) -> float:
+        return self.posts_share().get(bloc, 0.0)
+
+    def metrics(self) -> dict[str, Any]:
+        """What event conditions may test: 'metric[.bloc] op number'."""
+        by_bloc: dict[str, list[int]] = {}
+        for p in self.proposals:
+            if not p.open:
+                tally = by_bloc.setdefault(self.bloc_name(p.bloc), [0, 0])
+                tally[0] += p.approved
+                tally[1] += 1
+        members: dict[str, float] = {}
+        contributions: dict[str, float] = {}
+        total = sum(a.contributions for a in self.actor_list) or 1.0
+        for actor in self.actor_list:
+            key = actor.bloc or ""
+            members[key] = members.get(key, 0.0) + 1.0 / len(self.actor_list)
+            contributions[key] = contributions.get(key, 0.0) + actor.contributions / total
+        return {
+            "week": self.week,
+            "approval_rate": {bloc: a / n for bloc, (a, n) in by_bloc.items()},
+            "posts_share": self.posts_share(),
+            "members_share": members,
+            "contributions_share": contributions,
+        }

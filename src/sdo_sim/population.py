@@ -1,0 +1,151 @@
+"""The actors' numeric attributes as arrays, and positions on a proposal as one vectorised step.
+
+The utility of actor i for proposal p (docs/ODD.md, "Positions"):
+
+    own_i   = value + merit·(2q_p − 1) − s_p·(distance·‖x_i − x_p‖ − affinity·A[b_i, b_p]) + noise·ε_i
+              (q: technical quality, s: salience — how contested the proposal is)
+    u_i     = (1 − α_i)·own_i + α_i·home_h(i)          (firms, α = alignment with the home state)
+    stance  = the bloc's line with probability cohesion_b(i), else the actor's own:
+              yes if u > band, no if u < −band·(1 − β_i), abstain otherwise   (β = block propensity)
+    present with probability attendance_i (absent actors neither vote nor comment)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sdo_sim.agents import Actor
+    from sdo_sim.proposals import Proposal
+    from sdo_sim.scenario.schema import Positions
+
+YES, NO, ABSTAIN, ABSENT = 1, -1, 0, 9
+
+
+@dataclass
+class Population:
+    """Arrays over all actors, indexed by `Actor.index`; rebuilt when an event changes actors."""
+
+    names: list[str]
+    ideal: np.ndarray  # (n, d)
+    bloc: np.ndarray  # (n,) bloc index; the last index means "no bloc"
+    bloc_names: list[str]
+    bloc_ideal: np.ndarray  # (B + 1, d); the "no bloc" row is unused
+    cohesion: np.ndarray  # (B + 1,)
+    affinity: np.ndarray  # (B + 1, B + 1)
+    attendance: np.ndarray
+    contributions: np.ndarray
+    block_propensity: np.ndarray
+    alignment: np.ndarray
+    home: np.ndarray  # (n,) index of the home delegation, -1 for none
+    subsidiaries: np.ndarray
+    is_firm: np.ndarray
+
+    @classmethod
+    def build(
+        cls,
+        actors: list[Actor],
+        blocs: dict[str, tuple[float, list[float], dict[str, float]]],
+        dimensions: int,
+    ) -> Population:
+        """Arrays from agents; `blocs` maps name → (cohesion, ideal, affinity)."""
+        from sdo_sim.agents import Firm
+
+        names = list(blocs)
+        none = len(names)
+        index = {name: i for i, name in enumerate(names)}
+        for position, actor in enumerate(actors):
+            actor.index = position  # type: ignore[attr-defined]
+        cohesion = np.zeros(none + 1)
+        bloc_ideal = np.zeros((none + 1, dimensions))
+        affinity = np.zeros((none + 1, none + 1))
+        for name, (bloc_cohesion, ideal, bloc_affinity) in blocs.items():
+            i = index[name]
+            cohesion[i] = bloc_cohesion
+            bloc_ideal[i] = ideal
+            affinity[i, i] = 1.0
+            for other, value in bloc_affinity.items():
+                affinity[i, index[other]] = value
+        firms = [isinstance(a, Firm) for a in actors]
+        return cls(
+            names=[a.name for a in actors],
+            ideal=np.array([a.ideal for a in actors], dtype=float).reshape(len(actors), dimensions),
+            bloc=np.array([index.get(a.bloc, none) if a.bloc else none for a in actors], dtype=np.int64),
+            bloc_names=names,
+            bloc_ideal=bloc_ideal,
+            cohesion=cohesion,
+            affinity=affinity,
+            attendance=np.array([a.attendance for a in actors], dtype=float),
+            contributions=np.array([a.contributions for a in actors], dtype=float),
+            block_propensity=np.array([a.block_propensity for a in actors], dtype=float),
+            alignment=np.array([getattr(a, "alignment", 0.0) for a in actors], dtype=float),
+            home=np.array(
+                [
+                    a.home.index if f and a.home is not None else -1
+                    for a, f in zip(actors, firms, strict=True)
+                ],  # type: ignore[attr-defined]
+                dtype=np.int64,
+            ),
+            subsidiaries=np.array([getattr(a, "subsidiaries", 1) for a in actors], dtype=np.int64),
+            is_firm=np.array(firms, dtype=bool),
+        )
+
+    def utilities(
+        self, idx: np.ndarray, proposal: Proposal, weights: Positions, rng: np.random.Generator
+    ) -> np.ndarray:
+        """Each listed actor's utility for the proposal, noise and home-state pressure included."""
+        base = weights.value + weights.merit * (2.0 * proposal.quality - 1.0)
+        own = self._deterministic(idx, proposal, weights, base)
+        if weights.noise:
+            own = own + weights.noise * rng.standard_normal(len(idx))
+        home = self.home[idx]
+        pressured = home >= 0
+        if pressured.any():
+            alpha = self.alignment[idx][pressured]
+            state = self._deterministic(home[pressured], proposal, weights, base)
+            own[pressured] = (1.0 - alpha) * own[pressured] + alpha * state
+        return own
+
+    def _deterministic(
+        self, idx: np.ndarray, proposal: Proposal, weights: Positions, base: float
+    ) -> np.ndarray:
+        distance = np.linalg.norm(self.ideal[idx] - proposal.point, axis=1)
+        politics = (
+            weights.distance * distance - weights.affinity * self.affinity[self.bloc[idx], proposal.bloc]
+        )
+        return base - proposal.salience * politics
+
+    def bloc_lines(self, proposal: Proposal, weights: Positions) -> np.ndarray:
+        """Each bloc's stance on the proposal (from its ideal point, without noise)."""
+        base = weights.value + weights.merit * (2.0 * proposal.quality - 1.0)
+        distance = np.linalg.norm(self.bloc_ideal - proposal.point, axis=1)
+        politics = weights.distance * distance - weights.affinity * self.affinity[:, proposal.bloc]
+        utility = base - proposal.salience * politics
+        band = weights.abstain_band
+        return np.where(utility > band, YES, np.where(utility < -band, NO, ABSTAIN)).astype(np.int8)
+
+    def stances(
+        self,
+        idx: np.ndarray,
+        utility: np.ndarray,
+        proposal: Proposal,
+        weights: Positions,
+        rng: np.random.Generator,
+    ) -> np.ndarray:
+        """yes / no / abstain for each listed actor: its own, or its bloc's line (cohesion)."""
+        band = weights.abstain_band
+        own = np.where(
+            utility > band, YES, np.where(utility < -band * (1.0 - self.block_propensity[idx]), NO, ABSTAIN)
+        ).astype(np.int8)
+        bloc = self.bloc[idx]
+        follows = rng.random(len(idx)) < self.cohesion[bloc]
+        if follows.any():
+            own[follows] = self.bloc_lines(proposal, weights)[bloc[follows]]
+        return own
+
+    def present(self, idx: np.ndarray, rng: np.random.Generator, factor: float = 1.0) -> np.ndarray:
+        """Which listed actors attend (or return the ballot)."""
+        return rng.random(len(idx)) < self.attendance[idx] * factor

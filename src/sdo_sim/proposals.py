@@ -1,0 +1,38 @@
+"""Proposals: what actors submit and what a venue's pipeline moves from stage to stage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class Proposal:
+    """A proposed standard (Recommendation, International Standard, specification, RFC)."""
+
+    id: str
+    venue: str
+    proponent: int  # actor index
+    bloc: int  # proponent's bloc index (the Population's "no bloc" index when none)
+    point: np.ndarray  # position in the issue space
+    quality: float  # technical quality, 0 to 1
+    salience: float = 1.0  # how contested: scales the distance and affinity terms, 0 to 1
+    sensitive: bool = False  # policy or regulatory implications (ITU-T A.8 §5.2)
+    track: str = ""  # ITU-T: "aap" or "tap"
+    stage: str = "proposed"
+    submitted: int = 0
+    decided: int | None = None
+    outcome: str = "pending"
+    approved: bool = False
+    procedure: str = ""  # the procedure of the last gate
+    drafting_left: int = 0
+    stalled: int = 0
+    attempts: int = 0
+    gates: list[int] = field(default_factory=list)  # decision ids
+    sponsors: list[int] = field(default_factory=list)  # actors committed to the work (proponent first)
+
+    @property
+    def open(self) -> bool:
+        """Whether the proposal is still moving through the pipeline."""
+        return self.decided is None

@@ -1,0 +1,55 @@
+"""What a person sees of a run in the terminal: a progress bar and a short summary table."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from sdo_sim.results import RunResult
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A weeks progress bar on stderr when it is a terminal; nothing otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    weeks = TextColumn("week {task.completed}/{task.total}")
+    columns = (TextColumn("{task.description}"), BarColumn(), weeks, TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(week: int, total: int) -> None:
+            if week % 13 == 0 or week == total:
+                bar.update(task, completed=week, total=total)
+
+        yield update
+
+
+def print_summary(result: RunResult, out: Path, tables: list[str]) -> None:
+    """The run's headline figures, and where its tables are."""
+    row = result.summary.iloc[0]
+    table = Table(title=f"{row['scenario']} (seed {row['seed']}, {row['weeks']} weeks)")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for name in ("proposals", "decided", "approved", "approval_rate", "median_weeks_to_decision",
+                 "decisions", "blocked_by_minority"):  # fmt: skip
+        table.add_row(name, _show(row[name]))
+    for name in row.index:
+        if name.startswith(("approval_rate.", "posts_share.")):
+            table.add_row(name, _show(row[name]))
+    console = Console()
+    console.print(table)
+    console.print(f"tables written to {out}/: " + ", ".join([*tables, "manifest.json"]))
+
+
+def _show(value: object) -> str:
+    if isinstance(value, float):
+        return "–" if value != value else f"{value:.3f}"
+    return str(value)

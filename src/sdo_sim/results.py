@@ -1,0 +1,207 @@
+"""A run's tidy tables, its summary metrics, and writing them so that no half-written result survives."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from sdo_sim.errors import SdoSimError
+from sdo_sim.population import ABSENT, ABSTAIN, NO, YES
+
+if TYPE_CHECKING:
+    from sdo_sim.model import SDOModel
+
+#: Gates decided by counting votes, where "yes > no but not approved" means a minority blocked.
+VOTED = frozenset({"iso.np", "iso.cd", "iso.dis", "iso.fdis", "itu-t.aap.meeting", "itu-t.tap.meeting",
+                   "itu-t.tap.consultation", "itu-t.question", "3gpp.vote", "ietf.iesg"})  # fmt: skip
+POSITION_WORDS = {YES: "yes", NO: "no", ABSTAIN: "abstain", ABSENT: "absent"}
+TABLES = ("proposals", "decisions", "positions", "timeseries", "summary")
+
+
+class OutputError(SdoSimError):
+    """Results cannot be written where asked."""
+
+
+@dataclass
+class RunResult:
+    """The tables of one run, as DataFrames, and its manifest."""
+
+    proposals: pd.DataFrame
+    decisions: pd.DataFrame
+    timeseries: pd.DataFrame
+    summary: pd.DataFrame
+    manifest: dict[str, Any]
+    positions: pd.DataFrame | None = None
+    tables: tuple[str, ...] = field(default=TABLES)
+
+
+def collect(model: SDOModel, manifest: dict[str, Any]) -> RunResult:
+    """The run's tables from a finished model."""
+    pop = model.population
+    proposals = pd.DataFrame(
+        [
+            {
+                "proposal": p.id,
+                "venue": p.venue,
+                "body": model.venue_by_id[p.venue].spec.body,
+                "proponent": pop.names[p.proponent],
+                "bloc": model.bloc_name(p.bloc),
+                "submitted": p.submitted,
+                "decided": p.decided,
+                "weeks_to_decision": None if p.decided is None else p.decided - p.submitted,
+                "outcome": p.outcome,
+                "approved": p.approved,
+                "stage": p.stage,
+                "procedure": p.procedure,
+                "track": p.track,
+                "quality": round(p.quality, 6),
+                "gates": len(p.gates),
+            }
+            for p in model.proposals
+        ],
+        columns=[
+            "proposal",
+            "venue",
+            "body",
+            "proponent",
+            "bloc",
+            "submitted",
+            "decided",
+            "weeks_to_decision",
+            "outcome",
+            "approved",
+            "stage",
+            "procedure",
+            "track",
+            "quality",
+            "gates",
+        ],
+    )
+    for column in ("decided", "weeks_to_decision"):
+        proposals[column] = proposals[column].astype("Int64")
+    decisions = pd.DataFrame(
+        model.decision_rows,
+        columns=[
+            "decision",
+            "week",
+            "venue",
+            "body",
+            "proposal",
+            "stage",
+            "procedure",
+            "approved",
+            "outcome",
+            "reason",
+            "yes",
+            "no",
+            "counts",
+            "proponent_bloc",
+        ],
+    )
+    for column in ("yes", "no"):
+        decisions[column] = decisions[column].astype("Int64")
+    timeseries = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    positions = _positions(model) if model.record_positions else None
+    summary = pd.DataFrame([summarise(model, proposals, decisions, manifest)])
+    return RunResult(proposals, decisions, timeseries, summary, manifest, positions)
+
+
+def _positions(model: SDOModel) -> pd.DataFrame:
+    if not model.position_chunks:
+        return pd.DataFrame({"decision": [], "actor": [], "bloc": [], "position": []})
+    ids = np.concatenate([np.full(len(idx), d) for d, idx, _ in model.position_chunks])
+    actors = np.concatenate([idx for _, idx, _ in model.position_chunks])
+    stances = np.concatenate([s for _, _, s in model.position_chunks])
+    pop = model.population
+    names = np.array(pop.names, dtype=object)
+    blocs = np.array([*pop.bloc_names, ""], dtype=object)
+    words = np.array(["absent"] * 10, dtype=object)
+    for code, word in POSITION_WORDS.items():
+        words[code % 10] = word
+    return pd.DataFrame({"decision": ids, "actor": names[actors], "bloc": blocs[pop.bloc[actors]],
+                         "position": words[stances.astype(np.int64) % 10]})  # fmt: skip
+
+
+def summarise(
+    model: SDOModel, proposals: pd.DataFrame, decisions: pd.DataFrame, manifest: dict[str, Any]
+) -> dict[str, Any]:
+    """One row of run metrics: what a sweep compares."""
+    decided = proposals[proposals["decided"].notna()]
+    row: dict[str, Any] = {
+        "scenario": manifest["scenario"],
+        "seed": manifest["seed"],
+        "weeks": manifest["weeks"],
+        "proposals": len(proposals),
+        "decided": len(decided),
+        "approved": int(decided["approved"].sum()),
+        "approval_rate": float(decided["approved"].mean()) if len(decided) else float("nan"),
+        "median_weeks_to_decision": float(decided["weeks_to_decision"].median())
+        if len(decided)
+        else float("nan"),
+        "decisions": len(decisions),
+    }
+    voted = decisions[decisions["procedure"].isin(VOTED) & decisions["yes"].notna() & decisions["no"].notna()]
+    blocked = voted[~voted["approved"].astype(bool) & (voted["yes"] > voted["no"])]
+    row["blocked_by_minority"] = len(blocked)
+    for bloc in [*model.scenario.blocs, ""]:
+        mine = decided[decided["bloc"] == bloc]
+        label = bloc or "none"
+        row[f"approval_rate.{label}"] = float(mine["approved"].mean()) if len(mine) else float("nan")
+    shares = model.posts_share()
+    for bloc in [*model.scenario.blocs, ""]:
+        row[f"posts_share.{bloc or 'none'}"] = shares.get(bloc, 0.0)
+    return row
+
+
+def check_output(out: Path, force: bool) -> None:
+    """Refuse a non-empty output folder unless forced, before any work is done."""
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"--out {out}: exists and is not a folder")
+    if out.exists() and any(out.iterdir()) and not force:
+        raise OutputError(f"--out {out}: folder is not empty; use --force to replace its results")
+
+
+def write(result: RunResult, out: Path, fmt: str = "parquet", force: bool = False) -> list[Path]:
+    """Write every table into a temporary folder beside `out`, then swap it into place."""
+    check_output(out, force)
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    try:
+        written = []
+        for name in result.tables:
+            table = getattr(result, name)
+            if table is None:
+                continue
+            path = staging / f"{name}.{fmt}"
+            if fmt == "parquet":
+                table.to_parquet(path, index=False)
+            else:
+                table.to_csv(path, index=False)
+            written.append(out / path.name)
+        manifest = dict(result.manifest, format=fmt, tables=[p.stem for p in written])
+        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+        _swap_into_place(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return written
+
+
+def _swap_into_place(staging: Path, out: Path) -> None:
+    """Replace `out` by `staging`; the old results are removed only once the new ones are in place."""
+    if not out.exists():
+        os.replace(staging, out)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    os.replace(out, old / "results")
+    os.replace(staging, out)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,48 @@
+"""The model as a plain run function: scenario and seed in, tables out (what the CLI and sweeps call)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sdo_sim.model import SDOModel
+from sdo_sim.results import RunResult, collect
+from sdo_sim.scenario import Scenario, load_scenario, scenario_hash
+
+
+def run(
+    scenario: Scenario | str | Path,
+    seed: int | None = None,
+    *,
+    weeks: int | None = None,
+    positions: bool = False,
+    overrides: dict[str, Any] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> RunResult:
+    """Run one scenario for its horizon (or `weeks`) with one seed; same inputs, same tables."""
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario, overrides)
+    elif overrides:
+        from sdo_sim.scenario.load import set_path, validate
+
+        raw = scenario.model_dump(mode="json")
+        for dotted, value in overrides.items():
+            set_path(raw, dotted, value)
+        scenario = validate(raw, scenario.name)
+    if weeks is not None:
+        scenario = scenario.model_copy(update={"weeks": weeks})
+    seed = scenario.seed if seed is None else seed
+    model = SDOModel(scenario, seed=seed, record_positions=positions)
+    model.run(progress)
+    from sdo_sim import __version__
+
+    manifest = {
+        "scenario": scenario.name,
+        "scenario_hash": scenario_hash(scenario),
+        "seed": seed,
+        "weeks": scenario.weeks,
+        "sdo_sim_version": __version__,
+        "positions": positions,
+    }
+    return collect(model, manifest)

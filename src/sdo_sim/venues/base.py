@@ -1,0 +1,272 @@
+"""What every venue does: membership, calendar, new proposals, recording gates and outcomes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from sdo_sim.population import ABSENT, ABSTAIN, NO, YES
+from sdo_sim.proposals import Proposal
+from sdo_sim.rules import PROCEDURES, Decision
+from sdo_sim.rules._ballot import resolve_params
+
+if TYPE_CHECKING:
+    from sdo_sim.model import SDOModel
+    from sdo_sim.scenario.schema import Venue as VenueSpec
+
+
+SPONSORS = 4  # co-sponsors who carry the drafting besides the proponent
+
+
+class Venue:
+    """A standards body: its members, calendar and the pipeline its proposals travel."""
+
+    kind = ""
+
+    def __init__(self, model: SDOModel, spec: VenueSpec) -> None:
+        self.model = model
+        self.spec = spec
+        self.id = spec.id
+        self.proposals: list[Proposal] = []
+        self._params: dict[str, dict[str, Any]] = {}
+        self.chair: int | None = None
+        self.posts: list[int] = []  # actor indices holding the venue's other posts
+        self._numbered = 0
+        self.refresh()
+
+    # --- membership and calendar --------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Rebuild member index arrays from the agents (after an event changed the population)."""
+        actors = self.model.actor_list
+        members = [(a.index, a.memberships[self.id]) for a in actors if self.id in a.memberships]
+        self.members = np.array([i for i, _ in members], dtype=np.int64)
+        self.classes = np.array([c for _, c in members], dtype=object)
+
+    def of_class(self, cls: str) -> np.ndarray:
+        """Indices of the members of one class."""
+        return self.members[self.classes == cls] if len(self.members) else self.members
+
+    def is_meeting(self, week: int) -> bool:
+        start, every = self.spec.first_meeting_week, self.spec.meeting_interval_weeks
+        return week >= start and (week - start) % every == 0
+
+    def next_meeting(self, week: int, gap: int = 1) -> int:
+        """The first meeting at least `gap` weeks after `week`."""
+        start, every = self.spec.first_meeting_week, self.spec.meeting_interval_weeks
+        target = max(week + gap, start)
+        return start + -(-(target - start) // every) * every
+
+    def next_number(self) -> int:
+        """The next proposal number in this venue."""
+        self._numbered += 1
+        return self._numbered
+
+    def params(self, procedure: str) -> dict[str, Any]:
+        """The rule's parameters: the rulebook's defaults overridden by the scenario's `rules`."""
+        if procedure not in self._params:
+            self._params[procedure] = resolve_params(PROCEDURES[procedure], self.spec.rules.get(procedure))
+        return self._params[procedure]
+
+    def change_rules(self, rules: dict[str, dict[str, Any]]) -> None:
+        """A rule-change event: merge new parameters and forget the resolved ones."""
+        merged = {k: dict(v) for k, v in self.spec.rules.items()}
+        for procedure, params in rules.items():
+            merged.setdefault(procedure, {}).update(params)
+        self.spec.rules = merged
+        self._params.clear()
+
+    # --- the flow of proposals ------------------------------------------------------------
+
+    def meeting(self, week: int) -> None:
+        """What happens at a meeting: new proposals, then each open one's next step."""
+        for proposal in [p for p in self.proposals if p.open]:
+            self.at_meeting(proposal, week)
+        for proposal in self.submit(week):
+            self.proposals.append(proposal)
+            self.model.proposals.append(proposal)
+            self.start(proposal, week)
+
+    def submit(self, week: int) -> list[Proposal]:
+        """New proposals at a meeting: Poisson many, proponents drawn by their contributions."""
+        model = self.model
+        proponents = self.proponent_pool()
+        if not len(proponents) or self.spec.proposals_per_meeting == 0:
+            return []
+        weights = model.population.contributions[proponents]
+        if weights.sum() <= 0:
+            return []
+        count = model.rng.poisson(self.spec.proposals_per_meeting)
+        chosen = model.rng.choice(proponents, size=count, p=weights / weights.sum())
+        return [model.new_proposal(self, int(actor), week) for actor in chosen]
+
+    def proponent_pool(self) -> np.ndarray:
+        return self.members
+
+    def start(self, proposal: Proposal, week: int) -> None:
+        raise NotImplementedError
+
+    def at_meeting(self, proposal: Proposal, week: int) -> None:
+        raise NotImplementedError
+
+    def later(self, week: int, callback: Callable[..., None], *args: Any) -> None:
+        """Run `callback(*args)` at `week` (a ballot's closing, a review's end)."""
+        self.model.schedule(week, callback, *args)
+
+    # --- positions and gates --------------------------------------------------------------
+
+    def stances(
+        self, idx: np.ndarray, proposal: Proposal, attend: float | None = 1.0
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Utilities and stances of the listed actors; absent ones (by attendance) marked ABSENT."""
+        model = self.model
+        pop = model.population
+        utility = pop.utilities(idx, proposal, model.scenario.positions, model.rng)
+        stance = pop.stances(idx, utility, proposal, model.scenario.positions, model.rng)
+        if attend is not None:
+            stance[~pop.present(idx, model.rng, attend)] = ABSENT
+        return utility, stance
+
+    def record(
+        self,
+        proposal: Proposal | None,
+        week: int,
+        stage: str,
+        procedure: str,
+        decision: Decision,
+        idx: np.ndarray | None = None,
+        stance: np.ndarray | None = None,
+    ) -> Decision:
+        """Add a gate's decision (and the positions behind it) to the run's tables."""
+        model = self.model
+        decision_id = len(model.decision_rows)
+        counts = decision.counts
+        model.decision_rows.append(
+            {
+                "decision": decision_id,
+                "week": week,
+                "venue": self.id,
+                "body": self.spec.body,
+                "proposal": proposal.id if proposal else "",
+                "stage": stage,
+                "procedure": procedure,
+                "approved": decision.approved,
+                "outcome": decision.outcome,
+                "reason": decision.reason,
+                "yes": _first(counts, "yes", "ms_yes", "p_yes", "support", "agree"),
+                "no": _first(counts, "no", "ms_no", "p_no", "oppose", "disagree", "substantive"),
+                "counts": json.dumps(counts, sort_keys=True),
+                "proponent_bloc": model.bloc_name(proposal.bloc) if proposal else "",
+            }
+        )
+        if proposal is not None:
+            proposal.gates.append(decision_id)
+            proposal.procedure = procedure
+        if model.record_positions and idx is not None and stance is not None:
+            model.position_chunks.append((decision_id, idx.copy(), stance.copy()))
+        return decision
+
+    def finish(self, proposal: Proposal, week: int, outcome: str, approved: bool) -> None:
+        """Close a proposal with its final outcome."""
+        proposal.decided = week
+        proposal.outcome = outcome
+        proposal.approved = approved
+
+    def retry_or_finish(
+        self, proposal: Proposal, week: int, outcome: str, back_to: str, drafting: int = 1
+    ) -> None:
+        """After a failed gate: back to an earlier stage while attempts remain, else abandoned."""
+        proposal.attempts += 1
+        if proposal.attempts >= self.spec.max_attempts:
+            self.finish(proposal, week, outcome, False)
+            return
+        proposal.stage = back_to
+        proposal.drafting_left = drafting
+
+    def commit(self, proposal: Proposal, utility: np.ndarray, stance: np.ndarray, idx: np.ndarray) -> int:
+        """Record who commits to the work (supporters above the threshold); returns how many."""
+        support = (stance == YES) & (utility > self.model.scenario.positions.support_threshold)
+        committed = idx[support]
+        proposal.sponsors = [
+            proposal.proponent,
+            *[int(a) for a in committed if a != proposal.proponent][:SPONSORS],
+        ]
+        return int(support.sum())
+
+    def draft(self, proposal: Proposal, week: int, ready: Callable[[Proposal, int], None]) -> None:
+        """A drafting meeting: progress if any sponsor attends and contributes, else the item stalls."""
+        pop = self.model.population
+        sponsors = np.array(proposal.sponsors or [proposal.proponent], dtype=np.int64)
+        if pop.present(sponsors, self.model.rng).any():
+            proposal.drafting_left -= 1
+            proposal.stalled = 0
+        else:
+            proposal.stalled += 1
+            if proposal.stalled >= self.spec.stall_meetings:
+                self.finish(proposal, week, "discontinued", False)
+                return
+        if proposal.drafting_left <= 0:
+            ready(proposal, week)
+
+    def opposition_share(
+        self, stance: np.ndarray, weight: np.ndarray | None = None
+    ) -> tuple[int, int, float]:
+        """Opposing and present counts (weighted), and the opposing share of those present."""
+        present = stance != ABSENT
+        w = np.ones(len(stance), dtype=np.int64) if weight is None else weight
+        total = int(w[present].sum())
+        against = int(w[stance == NO].sum())
+        return against, total, (against / total if total else 0.0)
+
+
+def _first(counts: dict[str, int], *names: str) -> int | None:
+    for name in names:
+        if name in counts:
+            return counts[name]
+    return None
+
+
+def tally(stance: np.ndarray, weight: np.ndarray | None = None) -> tuple[int, int, int]:
+    """yes, no and abstain counts among those present (optionally weighted)."""
+    if weight is None:
+        return int((stance == YES).sum()), int((stance == NO).sum()), int((stance == ABSTAIN).sum())
+    return (
+        int(weight[stance == YES].sum()),
+        int(weight[stance == NO].sum()),
+        int(weight[stance == ABSTAIN].sum()),
+    )
+
+
+_CONSENSUS_TEXT = {
+    "consensus": (
+        "{against} of {present} present opposed, within the {tolerance} the chair tolerates: "
+        "consensus ({clause})."
+    ),
+    "doubt": "{against} of {present} present opposed: the chair is in doubt about consensus ({clause}).",
+    "no-consensus": "{against} of {present} present opposed: the chair finds no consensus ({clause}).",
+}
+
+
+def chair_judgement(against: int, present: int, tolerance: float) -> str:
+    """The chair's reading of the room: consensus, doubt (up to 3× the tolerance) or none."""
+    share = against / present if present else 0.0
+    if share <= tolerance:
+        return "consensus"
+    return "doubt" if share <= min(1.0, 3 * tolerance) else "no-consensus"
+
+
+def consensus_decision(
+    against: int, present: int, tolerance: float, clause: str, supporters: int = -1, doubt: bool = False
+) -> Decision:
+    """A chair's consensus call as a gate (no vote counted); doubt counts as none unless allowed."""
+    judgement = chair_judgement(against, present, tolerance)
+    if judgement == "doubt" and not doubt:
+        judgement = "no-consensus"
+    counts = {"against": against, "present": present}
+    if supporters >= 0:
+        counts["supporters"] = supporters
+    extra = {"tolerance": f"{tolerance:.0%}", "clause": clause}
+    return Decision(judgement == "consensus", judgement, _CONSENSUS_TEXT[judgement], counts, extra)

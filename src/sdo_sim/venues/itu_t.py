@@ -1,0 +1,159 @@
+"""An ITU-T study group: Question → drafting → consent → AAP Last Call → (review or meeting), or TAP.
+
+Member States (delegations) and Sector Members (firms) take part; only Member States decide at
+meetings and reply to consultations (Res. 1 §1.13, §9.4.1; A.8 §5.4).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sdo_sim.population import ABSENT, NO
+from sdo_sim.proposals import Proposal
+from sdo_sim.rules import itu_t
+from sdo_sim.venues.base import Venue, consensus_decision, tally
+
+LAST_CALL_WEEKS, REVIEW_WEEKS, RESOLUTION_WEEKS = 4, 3, 4  # A.8 §4.1, §4.5; resolution: model choice
+QUESTION_WEEKS = 9  # Res. 1 §7.2.3: two months
+TAP_NOTICE_WEEKS = 13  # Res. 1 §9.3.3: the invitation at least three months before the meeting
+MEETING_ROUTE_WEEKS = 6  # A.8 §4.4.2 a): a meeting this close takes the comments instead of a review
+MIN_COMMITTED = 4  # Res. 1 §7.2.2: "normally at least four" members commit to the work
+
+
+class StudyGroup(Venue):
+    """Decisions by consensus of those present; approval under AAP (A.8) or TAP (Res. 1 §9)."""
+
+    kind = "itu-t"
+
+    def start(self, proposal: Proposal, week: int) -> None:
+        """A new work item at a meeting: consensus of those present and four committed (Res. 1 §7.2.2)."""
+        utility, stance = self.stances(self.members, proposal)
+        committed = self.commit(proposal, utility, stance, self.members)
+        against, present, _ = self.opposition_share(stance)
+        decision = consensus_decision(
+            against, present, self.spec.consensus_tolerance, "Res. 1 §7.2.2", supporters=committed
+        )
+        if committed < MIN_COMMITTED:
+            decision.outcome, decision.approved = "too-few-supporters", False
+        self.record(proposal, week, "question", "chair-consensus", decision, self.members, stance)
+        if decision.approved:
+            self._adopt(proposal)
+        elif committed >= MIN_COMMITTED:
+            proposal.stage = "question-consultation"  # support exists but no consensus (§7.2.3)
+            self.later(week + QUESTION_WEEKS, self.close_question, proposal)
+        else:
+            self.finish(proposal, week, decision.outcome, False)
+
+    def _adopt(self, proposal: Proposal) -> None:
+        proposal.stage, proposal.drafting_left = "drafting", self.spec.drafting_meetings
+        proposal.track = "tap" if self.model.rng.random() < self.spec.tap_share else "aap"
+
+    def close_question(self, proposal: Proposal, week: int) -> None:
+        yes, no, states, stance = self._member_state_replies(proposal)
+        decision = itu_t.question_consultation(yes, no, **self.params("itu-t.question"))
+        self.record(proposal, week, "question", "itu-t.question", decision, states, stance)
+        if decision.approved:
+            self._adopt(proposal)
+        else:
+            self.finish(proposal, week, decision.outcome, False)
+
+    def _member_state_replies(self, proposal: Proposal) -> tuple[int, int, np.ndarray, np.ndarray]:
+        states = self.of_class("member-state")
+        _, stance = self.stances(states, proposal)
+        yes, no, _ = tally(stance)
+        return yes, no, states, stance
+
+    def at_meeting(self, proposal: Proposal, week: int) -> None:
+        if proposal.stage == "drafting":
+            self.draft(proposal, week, self.ready)
+        elif proposal.stage == "aap-meeting":
+            self.aap_meeting(proposal, week)
+        elif proposal.stage == "tap-meeting":
+            self.tap_meeting(proposal, week)
+
+    def ready(self, proposal: Proposal, week: int) -> None:
+        """Consent (AAP, A.8 §3.1) or determination (TAP, Res. 1 §9.3.1) at a meeting, by consensus."""
+        _, stance = self.stances(self.members, proposal)
+        against, present, _ = self.opposition_share(stance)
+        stage = "consent" if proposal.track == "aap" else "determination"
+        clause = "A.8 §3.1" if proposal.track == "aap" else "Res. 1 §9.3.1"
+        decision = consensus_decision(against, present, self.spec.consensus_tolerance, clause)
+        self.record(proposal, week, stage, "chair-consensus", decision, self.members, stance)
+        if not decision.approved:
+            self.retry_or_finish(proposal, week, decision.outcome, "drafting")
+        elif proposal.track == "aap":
+            proposal.stage = "last-call"
+            self.later(week + LAST_CALL_WEEKS, self.close_comments, proposal, "last-call")
+        else:
+            self.consult(proposal, week)
+
+    def close_comments(self, proposal: Proposal, week: int, stage: str) -> None:
+        """End of the Last Call or Additional Review: members who object send substantive comments."""
+        utility, stance = self.stances(self.members, proposal)
+        objecting = (stance != ABSENT) & (utility < -self.model.scenario.positions.objection_threshold)
+        substantive = int(objecting.sum())
+        if stage == "last-call":
+            decision = itu_t.aap_last_call(substantive)
+        else:
+            decision = itu_t.aap_additional_review(substantive)
+        comments = np.where(objecting, NO, ABSENT).astype(np.int8)
+        self.record(proposal, week, stage, f"itu-t.aap.{stage}", decision, self.members, comments)
+        if decision.approved:
+            self.finish(proposal, week, "approved", True)
+        elif stage == "last-call" and self.next_meeting(week) - week > MEETING_ROUTE_WEEKS:
+            proposal.stage = "additional-review"
+            self.later(
+                week + RESOLUTION_WEEKS + REVIEW_WEEKS, self.close_comments, proposal, "additional-review"
+            )
+        else:
+            proposal.stage = "aap-meeting"
+
+    def aap_meeting(self, proposal: Proposal, week: int) -> None:
+        """The study group decides: unopposed, else at most one Member State present opposing (A.8 §5)."""
+        states, firms = self.of_class("member-state"), self.of_class("sector-member")
+        voters = np.concatenate([states, firms])
+        _, stance = self.stances(voters, proposal)
+        ms, sm = stance[: len(states)], stance[len(states) :]
+        ms_yes, ms_no, _ = tally(ms)
+        declarations = 0
+        if proposal.sensitive and ms_no:
+            chance = self.model.scenario.positions.policy_declaration
+            declarations = int((self.model.rng.random(ms_no) < chance).sum())
+        decision = itu_t.aap_meeting(
+            ms_no, ms_yes, int((sm == NO).sum()), declarations, **self.params("itu-t.aap.meeting")
+        )
+        self.record(proposal, week, "aap-meeting", "itu-t.aap.meeting", decision, voters, stance)
+        if decision.approved:
+            self.finish(proposal, week, "approved", True)
+        elif decision.outcome == "switch-to-tap":
+            proposal.track = "tap"
+            self.consult(proposal, week)
+        else:
+            self.retry_or_finish(proposal, week, decision.outcome, "drafting")
+
+    def consult(self, proposal: Proposal, week: int) -> None:
+        """TAP: consult Member States until seven working days before a meeting ≥ 3 months on (§9.3–9.4)."""
+        meeting = self.next_meeting(week, TAP_NOTICE_WEEKS)
+        proposal.stage = "tap-consultation"
+        self.later(meeting - 1, self.close_consultation, proposal)
+
+    def close_consultation(self, proposal: Proposal, week: int) -> None:
+        yes, no, states, stance = self._member_state_replies(proposal)
+        decision = itu_t.tap_consultation(yes, no, **self.params("itu-t.tap.consultation"))
+        self.record(proposal, week, "tap-consultation", "itu-t.tap.consultation", decision, states, stance)
+        if decision.approved:
+            proposal.stage = "tap-meeting"
+        else:
+            self.retry_or_finish(proposal, week, decision.outcome, "drafting")
+
+    def tap_meeting(self, proposal: Proposal, week: int) -> None:
+        """TAP approval must be unopposed by any Member State delegation present (Res. 1 §9.5.3)."""
+        states = self.of_class("member-state")
+        _, stance = self.stances(states, proposal)
+        yes, no, _ = tally(stance)
+        decision = itu_t.tap_meeting(no, yes)
+        self.record(proposal, week, "tap-meeting", "itu-t.tap.meeting", decision, states, stance)
+        if decision.approved:
+            self.finish(proposal, week, "approved", True)
+        else:
+            self.retry_or_finish(proposal, week, decision.outcome, "drafting")
