@@ -72,6 +72,9 @@ def resolve_extends(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     if path in seen:
         raise ScenarioError(str(path), "extends", "circular: " + " -> ".join(p.name for p in (*seen, path)))
     data = read_yaml(path)
+    # `data:` references are read from the data/ folder nearest to the file that makes them.
+    table_path = find_data_file(path.parent)
+    data = resolve_data(data, str(path), read_calibration(table_path) if table_path else None)
     parent = data.pop("extends", None)
     if parent is None:
         return data
@@ -149,8 +152,6 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> 
     path = Path(path)
     source = str(path)
     raw = resolve_extends(path)
-    table_path = find_data_file(path.resolve().parent)
-    raw = resolve_data(raw, source, read_calibration(table_path) if table_path else None)
     for dotted, value in (overrides or {}).items():
         set_path(raw, dotted, value, source)
     return validate(raw, source)

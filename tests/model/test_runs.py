@@ -1,0 +1,102 @@
+"""Whole runs: every baseline works, the same seed gives byte-identical tables, results are written safely."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import sdo_sim
+from sdo_sim.results import OutputError, write
+
+ROOT = Path(__file__).resolve().parents[2]
+BASELINES = sorted((ROOT / "scenarios" / "baselines").glob("*.yaml"))
+
+
+def test_there_are_four_baselines_one_per_venue_kind() -> None:
+    kinds = {sdo_sim.load_scenario(path).venues[0].kind for path in BASELINES}
+    assert kinds == {"itu-t", "iso", "3gpp", "ietf"}
+
+
+@pytest.mark.parametrize("path", BASELINES, ids=[p.stem for p in BASELINES])
+def test_every_baseline_runs_and_decides(path: Path) -> None:
+    result = sdo_sim.run(path, seed=11)
+    summary = result.summary.iloc[0]
+    assert summary["proposals"] > 10
+    assert 0.2 < summary["approval_rate"] < 0.95
+    assert summary["decisions"] >= summary["decided"]
+    assert set(result.decisions["venue"]) == {sdo_sim.load_scenario(path).venues[0].id}
+    assert len(result.timeseries) == sdo_sim.load_scenario(path).weeks
+
+
+def test_same_seed_same_bytes_different_seed_different_tables(tmp_path: Path) -> None:
+    path = ROOT / "scenarios" / "baselines" / "iso-technical-committee.yaml"
+    for name, seed in (("a", 7), ("b", 7), ("c", 8)):
+        write(sdo_sim.run(path, seed=seed, positions=True), tmp_path / name)
+    for table in ("proposals", "decisions", "positions", "timeseries", "summary"):
+        a, b, c = ((tmp_path / run / f"{table}.parquet").read_bytes() for run in "abc")
+        assert a == b, table
+        if table != "summary":
+            assert a != c, table
+    assert (tmp_path / "a" / "manifest.json").read_bytes() == (tmp_path / "b" / "manifest.json").read_bytes()
+
+
+def test_positions_table_has_one_row_per_actor_per_recorded_ballot() -> None:
+    path = ROOT / "scenarios" / "baselines" / "iso-technical-committee.yaml"
+    result = sdo_sim.run(path, seed=1, positions=True)
+    assert result.positions is not None
+    assert set(result.positions["position"]) <= {"yes", "no", "abstain", "absent"}
+    assert set(result.positions["decision"]) <= set(result.decisions["decision"])
+    assert sdo_sim.run(path, seed=1).positions is None
+
+
+def test_overrides_by_dotted_path() -> None:
+    path = ROOT / "scenarios" / "baselines" / "ietf-working-group.yaml"
+    result = sdo_sim.run(path, seed=1, overrides={"venues.wg.proposals_per_meeting": 0})
+    assert len(result.proposals) == 0
+
+
+def test_write_refuses_a_non_empty_folder_and_keeps_old_results_on_failure(
+    tmp_path: Path, monkeypatch
+) -> None:
+    path = ROOT / "scenarios" / "baselines" / "ietf-working-group.yaml"
+    out = tmp_path / "out"
+    first = sdo_sim.run(path, seed=1, weeks=30)
+    write(first, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    with pytest.raises(OutputError, match="not empty"):
+        write(first, out)
+
+    def broken(self: pd.DataFrame, *args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", broken)
+    with pytest.raises(OSError):
+        write(sdo_sim.run(path, seed=2, weeks=30), out, force=True)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no staging folder left behind
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seed"] == 1 and manifest["tables"] == ["proposals", "decisions", "timeseries", "summary"]
+
+
+def test_events_fire_at_a_week_and_on_a_condition() -> None:
+    path = ROOT / "scenarios" / "baselines" / "3gpp-tsg.yaml"
+    scenario = sdo_sim.load_scenario(path)
+    raw = scenario.model_dump(mode="json")
+    raw["weeks"] = 60
+    raw["events"] = [
+        {"week": 20, "kind": "bloc", "bloc": "east", "cohesion": 1.0},
+        {"when": "week >= 30", "kind": "surge", "add": [{"id": "New", "kind": "firm", "count": 150, "bloc": "east",
+                                                        "memberships": {"tsg": "individual-member"}}]},
+    ]  # fmt: skip
+    from sdo_sim.model import SDOModel
+    from sdo_sim.scenario import validate
+
+    model = SDOModel(validate(raw, "surge"), seed=1)
+    model.run()
+    assert model.events.fired == [(20, "bloc"), (30, "surge")]
+    assert model.scenario.blocs["east"].cohesion == 1.0
+    series = model.datacollector.get_model_vars_dataframe()
+    assert series["actors"].iloc[29] + 150 == series["actors"].iloc[30]

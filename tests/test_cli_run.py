@@ -1,0 +1,120 @@
+"""`sdo-sim run` and `sdo-sim validate` as a user runs them, good files and bad."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+IETF = ROOT / "scenarios" / "baselines" / "ietf-working-group.yaml"
+
+
+def sdo_sim(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "sdo_sim.cli", *args], capture_output=True, text=True,
+                          timeout=120, check=False)  # fmt: skip
+
+
+def test_run_writes_tables_and_prints_a_summary(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    result = sdo_sim("run", str(IETF), "--out", str(out), "--seed", "3", "--weeks", "60")
+    assert result.returncode == 0, result.stderr
+    assert "approval_rate" in result.stdout
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["decisions.parquet", "manifest.json", "proposals.parquet", "summary.parquet",
+                     "timeseries.parquet"]  # fmt: skip
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert (manifest["seed"], manifest["weeks"], manifest["format"]) == (3, 60, "parquet")
+    assert len(pd.read_parquet(out / "timeseries.parquet")) == 60
+
+
+def test_run_csv_with_positions_and_overrides(tmp_path: Path) -> None:
+    out = tmp_path / "csv"
+    result = sdo_sim("run", str(IETF), "--out", str(out), "--format", "csv", "--positions", "--weeks", "40",
+                     "--set", "blocs.east.cohesion=1.0", "--set", "venues.wg.proposals_per_meeting=6")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert (out / "positions.csv").exists()
+    assert pd.read_csv(out / "summary.csv")["proposals"].iloc[0] > 0
+
+
+def test_run_refuses_non_empty_out_without_force(tmp_path: Path) -> None:
+    out = tmp_path / "taken"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    result = sdo_sim("run", str(IETF), "--out", str(out), "--weeks", "10")
+    assert result.returncode == 2
+    assert (
+        result.stderr.strip()
+        == f"sdo-sim: error: --out {out}: folder is not empty; use --force to replace its results"
+    )
+    assert (out / "keep.txt").read_text() == "mine"
+    assert sdo_sim("run", str(IETF), "--out", str(out), "--weeks", "10", "--force").returncode == 0
+    assert not (out / "keep.txt").exists()
+
+
+def test_validate_ok() -> None:
+    result = sdo_sim("validate", *map(str, sorted((ROOT / "scenarios" / "baselines").glob("*.yaml"))))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("ok: ") == 4
+
+
+BAD = {
+    "unknown key": ("venues:\n  - {id: wg, kind: ietf, body: WG, meetings: 3}\n", "venues.wg.meetings: unknown field; allowed: "),
+    "wrong type": ("weeks: many\n", "weeks: got \"many\"; input should be a valid integer"),
+    "unknown bloc": ("actors:\n  - {id: A, kind: firm, bloc: north, memberships: {wg: participant}}\n",
+                     "actors.A.bloc: unknown bloc 'north'; allowed: east, west, nonaligned"),
+    "unknown venue": ("actors:\n  - {id: A, kind: firm, bloc: east, memberships: {sg: participant}}\n",
+                      "actors.A.memberships.sg: unknown venue; allowed: wg"),
+    "event in the past": ("events:\n  - {week: -1, kind: bloc, bloc: east, cohesion: 1}\n",
+                          "events[0].week: got -1; input should be greater than or equal to 0"),
+    "event after the end": ("events:\n  - {week: 999, kind: bloc, bloc: east, cohesion: 1}\n",
+                            "events[0].week: got 999; the scenario ends at week 207"),
+    "negative count": ("actors:\n  - {id: A, kind: firm, count: -3, bloc: east}\n",
+                       "actors.A.count: got -3; input should be greater than or equal to 0"),
+    "unknown rule parameter": ("venues:\n  - {id: wg, kind: ietf, body: WG, rules: {ietf.iesg: {quorum: 3}}}\n",
+                               "venues.wg.rules.ietf.iesg.quorum: unknown parameter"),
+    "bad condition": ("events:\n  - {when: 'mood > 3', kind: bloc, bloc: east}\n", "events[0].when: unknown metric 'mood'"),
+    "bad yaml": ("weeks: [1, 2\n", "not valid YAML"),
+}  # fmt: skip
+
+
+def in_process(
+    args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> tuple[int, str]:
+    """Run the command's entry point in this process (fast), returning its exit code and stderr."""
+    from sdo_sim import cli
+
+    monkeypatch.setattr(sys, "argv", ["sdo-sim", *args])
+    code = 0
+    try:
+        cli.main()
+    except SystemExit as exit_:
+        code = int(exit_.code or 0)
+    return code, capsys.readouterr().err
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_scenario_gets_one_line_and_exit_2(
+    tmp_path: Path, case: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text, expected = BAD[case]
+    path = tmp_path / "bad.yaml"
+    path.write_text(f"extends: {IETF}\n{text}")
+    for command in (["validate", str(path)], ["run", str(path), "--out", str(tmp_path / "out")]):
+        code, stderr = in_process(command, capsys, monkeypatch)
+        assert code == 2, stderr
+        lines = stderr.strip().splitlines()
+        assert len(lines) == 1 and "Traceback" not in stderr, stderr
+        assert lines[0].startswith(f"sdo-sim: error: {path}: ")
+        assert expected in lines[0]
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_scenario_file(tmp_path: Path) -> None:
+    result = sdo_sim("validate", str(tmp_path / "nope.yaml"))
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"sdo-sim: error: {tmp_path / 'nope.yaml'}: no such file"
