@@ -30,7 +30,7 @@ def tiny(actors: list[dict[str, Any]], venue: dict[str, Any], **fields: Any) -> 
             "abstain_band": 0.1,
             "objection_threshold": 0.2,
             "support_threshold": 0.1,
-        },  # fmt: skip
+        },
         "salience": [1e6, 1.0],  # every proposal fully contested
         "proposal_spread": 0.0,
         "blocs": FAR_APART,
