@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup demo test lint format bench clean
+.PHONY: setup demo ballots test lint format bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("sdo-sim needs Python 3.11 or newer" if sys.version_info < (3, 11) else 0)'
@@ -16,6 +16,11 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 demo: $(STAMP)
+	for scenario in scenarios/baselines/*.yaml; do \
+	  $(BIN)/sdo-sim run $$scenario --out out/$$(basename $$scenario .yaml) --force || exit 1; \
+	done
+
+ballots: $(STAMP)
 	$(BIN)/sdo-sim tally examples/all-procedures.json --format table
 
 lint: $(STAMP)
@@ -33,6 +38,7 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_rules.py
+	$(BIN)/python benchmarks/bench_model.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

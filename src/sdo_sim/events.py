@@ -47,6 +47,7 @@ def _bloc(model: SDOModel, event: BlocChange) -> None:
         if actor.name in event.join or actor.name.rsplit("-", 1)[0] in event.join:
             actor.bloc = event.bloc
     model.rebuild()
+    model.posts_changed()
 
 
 def _surge(model: SDOModel, event: Surge) -> None:

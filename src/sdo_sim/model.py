@@ -31,6 +31,9 @@ class SDOModel(mesa.Model):
         self.record_positions = record_positions
         self.week = 0
         self.proposals: list[Proposal] = []
+        self.outcomes = {"approved": 0, "failed": 0}  # kept by Venue.finish, read weekly
+        self._posts_share: dict[str, float] = {}
+        self.positions_computed = 0  # actor-positions, for the benchmark
         self.decision_rows: list[dict[str, Any]] = []
         self.position_chunks: list[tuple[int, np.ndarray, np.ndarray]] = []
         self._queue: list[tuple[int, int, Callable[..., None], tuple[Any, ...]]] = []
@@ -158,46 +161,65 @@ class SDOModel(mesa.Model):
     # --- posts ----------------------------------------------------------------------------
 
     def assign_posts(self, venue: Venue, chair: str | None, shares: dict[str, float]) -> None:
-        """Fill a venue's chair and posts: named actors, or members drawn by bloc shares."""
-        pop = self.population
+        """Fill a venue's chair and other posts: a named chair, others drawn by bloc shares."""
         members = venue.members
         if not len(members):
             return
         if chair is not None:
             venue.chair = next((a.index for a in self.actor_list if a.name == chair), None)
-        count = venue.spec.posts.count
-        chosen: list[int] = []
-        for bloc, share in shares.items():
-            pool = members[pop.bloc[members] == pop.bloc_names.index(bloc)]
-            take = min(len(pool), round(share * count))
-            chosen += self.rng.choice(pool, size=take, replace=False).tolist() if take else []
-        rest = np.setdiff1d(members, chosen)
-        extra = min(len(rest), count - len(chosen))
-        if extra > 0:
-            chosen += self.rng.choice(rest, size=extra, replace=False).tolist()
-        venue.posts = chosen
-        if venue.chair is None:
-            venue.chair = int(chosen[0]) if chosen else int(self.rng.choice(members))
+        else:
+            venue.chair = self._draw_by_shares(members, shares, 1)[0]
+        others = members[members != venue.chair]
+        venue.posts = self._draw_by_shares(others, shares, min(venue.spec.posts.count, len(others)))
         self.posts_changed()
 
+    def _draw_by_shares(self, members: np.ndarray, shares: dict[str, float], count: int) -> list[int]:
+        """`count` distinct members: round(share × count) from each named bloc, the rest from other blocs."""
+        pop = self.population
+        chosen: list[int] = []
+        named = np.isin(pop.bloc[members], [pop.bloc_names.index(b) for b in shares])
+        for bloc, share in shares.items():
+            pool = np.setdiff1d(members[pop.bloc[members] == pop.bloc_names.index(bloc)], chosen)
+            take = min(len(pool), round(share * count), count - len(chosen))
+            if take > 0:
+                chosen += self.rng.choice(pool, size=take, replace=False).tolist()
+        for pool in (members[~named], members):  # other blocs first, so that the shares hold
+            rest = np.setdiff1d(pool, chosen)
+            extra = min(len(rest), count - len(chosen))
+            if extra > 0:
+                chosen += self.rng.choice(rest, size=extra, replace=False).tolist()
+        return [int(c) for c in chosen]
+
     def posts_changed(self) -> None:
+        """Record who holds which post, and the share of posts each bloc holds."""
         for actor in self.actor_list:
             actor.posts = []
+        shares: dict[str, float] = {}
+        holders = [
+            holder
+            for venue in self.venues
+            for holder in ([venue.chair] if venue.chair is not None else []) + list(venue.posts)
+        ]
         for venue in self.venues:
-            holders = ([venue.chair] if venue.chair is not None else []) + list(venue.posts)
-            for i, holder in enumerate(holders):
+            for i, holder in enumerate(
+                ([venue.chair] if venue.chair is not None else []) + list(venue.posts)
+            ):
                 self.actor_list[holder].posts.append(f"{venue.id}:{'chair' if i == 0 else 'post'}")
+        for holder in holders:
+            bloc = self.actor_list[holder].bloc or ""
+            shares[bloc] = shares.get(bloc, 0.0) + 1.0 / len(holders)
+        self._posts_share = shares
 
     # --- metrics (DataCollector reporters and event conditions) -----------------------------
 
     def open_proposals(self) -> int:
-        return sum(1 for p in self.proposals if p.open)
+        return len(self.proposals) - self.outcomes["approved"] - self.outcomes["failed"]
 
     def approved_count(self) -> int:
-        return sum(1 for p in self.proposals if p.approved)
+        return self.outcomes["approved"]
 
     def failed_count(self) -> int:
-        return sum(1 for p in self.proposals if not p.open and not p.approved)
+        return self.outcomes["failed"]
 
     def approval_rate(self) -> float:
         decided = self.approved_count() + self.failed_count()
@@ -207,13 +229,8 @@ class SDOModel(mesa.Model):
         return len(self.actor_list)
 
     def posts_share(self) -> dict[str, float]:
-        holders = [a for a in self.actor_list for _ in a.posts]
-        if not holders:
-            return {}
-        shares: dict[str, float] = {}
-        for actor in holders:
-            shares[actor.bloc or ""] = shares.get(actor.bloc or "", 0.0) + 1.0 / len(holders)
-        return shares
+        """Share of all posts (chairs and others) held by each bloc."""
+        return dict(self._posts_share)
 
     def posts_share_of(self, bloc: str) -> float:
         return self.posts_share().get(bloc, 0.0)

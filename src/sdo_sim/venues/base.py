@@ -124,6 +124,7 @@ class Venue:
         """Utilities and stances of the listed actors; absent ones (by attendance) marked ABSENT."""
         model = self.model
         pop = model.population
+        model.positions_computed += len(idx)
         utility = pop.utilities(idx, proposal, model.scenario.positions, model.rng)
         stance = pop.stances(idx, utility, proposal, model.scenario.positions, model.rng)
         if attend is not None:
@@ -174,6 +175,7 @@ class Venue:
         proposal.decided = week
         proposal.outcome = outcome
         proposal.approved = approved
+        self.model.outcomes["approved" if approved else "failed"] += 1
 
     def retry_or_finish(
         self, proposal: Proposal, week: int, outcome: str, back_to: str, drafting: int = 1

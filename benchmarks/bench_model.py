@@ -1,0 +1,56 @@
+"""Model speed: each baseline's full horizon, median of several runs in one process on one core.
+
+Run with `make bench` (or `python benchmarks/bench_model.py [--runs N]`); figures go into the README.
+Target: every baseline's full horizon in under 0.5 s (median).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from sdo_sim.model import SDOModel
+from sdo_sim.results import collect
+from sdo_sim.scenario import load_scenario
+
+TARGET_SECONDS = 0.5
+BASELINES = Path(__file__).resolve().parents[1] / "scenarios" / "baselines"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=7, help="runs per baseline (median reported)")
+    args = parser.parse_args()
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+          f"median of {args.runs} runs, seeds 1..{args.runs}")  # fmt: skip
+    print(
+        f"{'baseline':28} {'weeks':>5} {'actors':>6} {'median s':>9} {'decisions/s':>12} {'positions/s':>12}"
+    )
+    ok = True
+    for path in sorted(BASELINES.glob("*.yaml")):
+        scenario = load_scenario(path)
+        times, decisions, positions = [], [], []
+        for seed in range(1, args.runs + 1):
+            start = time.perf_counter()
+            model = SDOModel(scenario, seed=seed)
+            model.run()
+            collect(model, {"scenario": scenario.name, "seed": seed, "weeks": scenario.weeks})
+            times.append(time.perf_counter() - start)
+            decisions.append(len(model.decision_rows))
+            positions.append(model.positions_computed)
+        median = statistics.median(times)
+        total = sum(times)
+        print(f"{path.stem:28} {scenario.weeks:>5} {len(model.actor_list):>6} {median:>9.3f} "
+              f"{sum(decisions) / total:>12,.0f} {sum(positions) / total:>12,.0f}")  # fmt: skip
+        ok &= median < TARGET_SECONDS
+    print("target met" if ok else "TARGET NOT MET")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
