@@ -237,23 +237,24 @@ class SDOModel(mesa.Model):
 
     def metrics(self) -> dict[str, Any]:
         """What event conditions may test: 'metric[.bloc] op number'."""
-        by_bloc: dict[str, list[int]] = {}
+        by_bloc: dict[str, list[int]] = {"all": [0, 0]}
         for p in self.proposals:
             if not p.open:
-                tally = by_bloc.setdefault(self.bloc_name(p.bloc), [0, 0])
-                tally[0] += p.approved
-                tally[1] += 1
+                for key in (self.bloc_name(p.bloc) or "none", "all"):
+                    tally = by_bloc.setdefault(key, [0, 0])
+                    tally[0] += p.approved
+                    tally[1] += 1
         members: dict[str, float] = {}
         contributions: dict[str, float] = {}
         total = sum(a.contributions for a in self.actor_list) or 1.0
         for actor in self.actor_list:
-            key = actor.bloc or ""
+            key = actor.bloc or "none"
             members[key] = members.get(key, 0.0) + 1.0 / len(self.actor_list)
             contributions[key] = contributions.get(key, 0.0) + actor.contributions / total
         return {
             "week": self.week,
-            "approval_rate": {bloc: a / n for bloc, (a, n) in by_bloc.items()},
-            "posts_share": self.posts_share(),
+            "approval_rate": {bloc: a / n for bloc, (a, n) in by_bloc.items() if n},
+            "posts_share": {bloc or "none": share for bloc, share in self.posts_share().items()},
             "members_share": members,
             "contributions_share": contributions,
         }

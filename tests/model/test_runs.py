@@ -100,3 +100,38 @@ def test_events_fire_at_a_week_and_on_a_condition() -> None:
     assert model.scenario.blocs["east"].cohesion == 1.0
     series = model.datacollector.get_model_vars_dataframe()
     assert series["actors"].iloc[29] + 150 == series["actors"].iloc[30]
+
+
+@pytest.mark.parametrize(
+    ("condition", "fires"),
+    [("approval_rate > 0.0", True), ("approval_rate.east >= 0", True), ("posts_share.west > 2", False),
+     ("members_share.east > 0.1", True), ("contributions_share.nonaligned < 0.5", True)],
+)  # fmt: skip
+def test_conditions_on_model_metrics(condition: str, fires: bool) -> None:
+    from sdo_sim.model import SDOModel
+    from sdo_sim.scenario import validate
+
+    raw = sdo_sim.load_scenario(ROOT / "scenarios" / "baselines" / "itu-t-study-group.yaml").model_dump(
+        mode="json"
+    )
+    raw["weeks"] = 104
+    raw["events"] = [{"when": condition, "kind": "bloc", "bloc": "east", "cohesion": 1.0}]
+    model = SDOModel(validate(raw, "conditions"), seed=1)
+    model.run()
+    assert bool(model.events.fired) is fires
+
+
+@pytest.mark.parametrize(
+    ("condition", "message"),
+    [("posts_share > 0.3", "needs a bloc"), ("week.east > 3", "takes no .bloc"), ("posts_share.north > 0.1", "unknown bloc 'north'"),
+     ("approval_rate >> 3", "write 'metric\\[.bloc\\] op number'")],
+)  # fmt: skip
+def test_bad_conditions_are_rejected(condition: str, message: str) -> None:
+    from sdo_sim.scenario import ScenarioError, validate
+
+    raw = sdo_sim.load_scenario(ROOT / "scenarios" / "baselines" / "itu-t-study-group.yaml").model_dump(
+        mode="json"
+    )
+    raw["events"] = [{"when": condition, "kind": "bloc", "bloc": "east", "cohesion": 1.0}]
+    with pytest.raises(ScenarioError, match=message):
+        validate(raw, "conditions")

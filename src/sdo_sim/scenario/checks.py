@@ -79,9 +79,11 @@ def check_scenario(scenario: Scenario) -> None:
             from sdo_sim.scenario.conditions import parse_condition
 
             try:
-                parse_condition(event.when)
+                _, key, _, _ = parse_condition(event.when)
             except ValueError as error:
                 _fail(f"{path}.when", str(error))
+            if key is not None and key not in (*scenario.blocs, "all", "none"):
+                _fail(f"{path}.when", f"unknown bloc {key!r}; allowed: {', '.join(scenario.blocs)}")
         bloc = getattr(event, "bloc", None)
         if bloc is not None and bloc not in scenario.blocs:
             _fail(f"{path}.bloc", f"unknown bloc {bloc!r}; allowed: {', '.join(scenario.blocs)}")

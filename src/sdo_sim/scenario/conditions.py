@@ -25,6 +25,12 @@ def parse_condition(text: str) -> tuple[str, str | None, Callable[[float, float]
     metric, key, op, number = match.groups()
     if metric not in METRICS:
         raise ValueError(f"unknown metric {metric!r}; allowed: {', '.join(METRICS)}")
+    if metric == "week" and key is not None:
+        raise ValueError("week takes no .bloc")
+    if metric == "approval_rate" and key is None:
+        key = "all"
+    if metric not in ("week", "approval_rate") and key is None:
+        raise ValueError(f"{metric} needs a bloc, e.g. '{metric}.east > 0.3'")
     return metric, key, OPERATORS[op], float(number)
 
 
