@@ -135,3 +135,17 @@ def test_bad_conditions_are_rejected(condition: str, message: str) -> None:
     raw["events"] = [{"when": condition, "kind": "bloc", "bloc": "east", "cohesion": 1.0}]
     with pytest.raises(ScenarioError, match=message):
         validate(raw, "conditions")
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "scenarios").glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_example_scenario_runs_and_its_events_fire(path: Path) -> None:
+    from sdo_sim.model import SDOModel
+
+    scenario = sdo_sim.load_scenario(path)
+    assert scenario.events
+    model = SDOModel(scenario, seed=1)
+    model.run()
+    assert [kind for _, kind in model.events.fired] == [e.kind for e in scenario.events][
+        : len(model.events.fired)
+    ]
+    assert model.events.fired, "no event fired"
