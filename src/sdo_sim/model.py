@@ -65,6 +65,7 @@ class SDOModel(mesa.Model):
         """Create the actors a spec describes (ideal points drawn around their bloc's)."""
         made: list[Actor] = []
         blocs = self.scenario.blocs
+        homes = self._home_pool(spec)
         for k in range(spec.count):
             name = spec.id if spec.count == 1 else f"{spec.id}-{k + 1:03d}"
             if spec.ideal is not None:
@@ -79,21 +80,21 @@ class SDOModel(mesa.Model):
             if spec.kind == "delegation":
                 actor: Actor = Delegation(self, *common)
             else:
-                actor = Firm(self, *common, home=self._home(spec), alignment=spec.alignment,
+                home = homes[int(self.rng.integers(len(homes)))] if homes else None
+                actor = Firm(self, *common, home=home, alignment=spec.alignment,
                              subsidiaries=spec.subsidiaries)  # fmt: skip
             self.actor_list.append(actor)
             made.append(actor)
         return made
 
-    def _home(self, spec: ActorSpec) -> Delegation | None:
-        if spec.home is None:
-            return None
+    def _home_pool(self, spec: ActorSpec) -> list[Delegation]:
+        """The delegations a firm's home is drawn from: its bloc's, or those named by `home`."""
+        if spec.kind != "firm" or spec.home is None:
+            return []
         delegations = [a for a in self.actor_list if isinstance(a, Delegation)]
         if spec.home == "bloc":
-            pool = [a for a in delegations if a.bloc == spec.bloc]
-            return pool[int(self.rng.integers(len(pool)))] if pool else None
-        matches = [a for a in delegations if a.name == spec.home or a.name.rsplit("-", 1)[0] == spec.home]
-        return matches[int(self.rng.integers(len(matches)))] if matches else None
+            return [a for a in delegations if a.bloc == spec.bloc]
+        return [a for a in delegations if a.name == spec.home or a.name.rsplit("-", 1)[0] == spec.home]
 
     def rebuild(self) -> None:
         """Refresh the array view of the actors after the population changed."""
