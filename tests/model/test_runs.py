@@ -149,3 +149,10 @@ def test_every_example_scenario_runs_and_its_events_fire(path: Path) -> None:
         : len(model.events.fired)
     ]
     assert model.events.fired, "no event fired"
+
+
+def test_overrides_reach_rule_parameters_whose_procedure_ids_hold_dots() -> None:
+    path = ROOT / "scenarios" / "baselines" / "3gpp-tsg.yaml"
+    scenario = sdo_sim.load_scenario(path, {"venues.tsg.rules.3gpp.vote.affiliates": "one-per-group",
+                                            "venues.tsg.rules.itu-t.aap.last-call": {}})  # fmt: skip
+    assert scenario.venues[0].rules["3gpp.vote"]["affiliates"] == "one-per-group"

@@ -124,7 +124,7 @@ def read_calibration(path: Path) -> dict[str, float]:
 
 def set_path(data: dict[str, Any], dotted: str, value: Any, source: str = "override") -> None:
     """Set a field by dotted path; list items are addressed by their `id` (or index)."""
-    parts = dotted.split(".")
+    parts = _split_path(dotted)
     node: Any = data
     for i, part in enumerate(parts):
         last = i == len(parts) - 1
@@ -145,6 +145,29 @@ def set_path(data: dict[str, Any], dotted: str, value: Any, source: str = "overr
                 node = node.setdefault(part, {})
         else:
             raise ScenarioError(source, dotted, f"{'.'.join(parts[:i])} is a value, not a group of fields")
+
+
+def _split_path(dotted: str) -> list[str]:
+    """Split a dotted path, keeping a procedure id after `rules` whole (`rules.3gpp.vote.affiliates`)."""
+    from sdo_sim.rules import PROCEDURES
+
+    raw = dotted.split(".")
+    parts: list[str] = []
+    i = 0
+    while i < len(raw):
+        if parts and parts[-1] == "rules":
+            for n in range(len(raw) - i, 0, -1):
+                if ".".join(raw[i : i + n]) in PROCEDURES:
+                    parts.append(".".join(raw[i : i + n]))
+                    i += n
+                    break
+            else:
+                parts.append(raw[i])
+                i += 1
+        else:
+            parts.append(raw[i])
+            i += 1
+    return parts
 
 
 def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
