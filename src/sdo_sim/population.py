@@ -38,6 +38,7 @@ class Population:
     affinity: np.ndarray  # (B + 1, B + 1)
     attendance: np.ndarray
     contributions: np.ndarray
+    delegates: np.ndarray
     block_propensity: np.ndarray
     alignment: np.ndarray
     home: np.ndarray  # (n,) index of the home delegation, -1 for none
@@ -80,6 +81,7 @@ class Population:
             affinity=affinity,
             attendance=np.array([a.attendance for a in actors], dtype=float),
             contributions=np.array([a.contributions for a in actors], dtype=float),
+            delegates=np.array([a.delegates for a in actors], dtype=np.int64),
             block_propensity=np.array([a.block_propensity for a in actors], dtype=float),
             alignment=np.array([getattr(a, "alignment", 0.0) for a in actors], dtype=float),
             home=np.array(

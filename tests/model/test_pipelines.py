@@ -226,3 +226,38 @@ def test_three_unanswered_technical_objections_block_adoption_whatever_the_head_
     assert len(adoption) > 0
     assert not adoption["approved"].any()
     assert set(result.proposals["outcome"]) <= {"not-adopted", "pending"}
+
+
+def test_large_delegations_weigh_in_the_chairs_reading_of_consensus(build: Any) -> None:
+    scenario = study_group(1)  # one opposing Member State among 20 in favour and 30 firms
+    scenario.actors[2].bloc = "west"
+    quiet: SDOModel = build(scenario)
+    proposal = proposal_from(quiet, "west", "sg", stage="drafting", track="aap")
+    quiet.venue_by_id["sg"].ready(proposal, 14)
+    assert last_decision(quiet)["outcome"] == "consensus"  # 1 of 51 opposing
+
+    scenario.actors[0].delegates = 10  # the same state sends ten delegates
+    loud: SDOModel = build(scenario)
+    proposal = proposal_from(loud, "west", "sg", stage="drafting", track="aap")
+    loud.venue_by_id["sg"].ready(proposal, 14)
+    assert last_decision(loud)["outcome"] == "no-consensus"  # 10 of 60 people opposing
+
+
+def test_two_venues_share_their_delegations() -> None:
+    from sdo_sim.runner import run
+    from sdo_sim.scenario import validate
+
+    actors = [
+        {"id": "E", "kind": "delegation", "count": 5, "bloc": "east", "memberships": {"tc": "P"}},
+        {"id": "W", "kind": "delegation", "count": 15, "bloc": "west", "memberships": {"tc": "P"}},
+    ]
+    raw = tiny(actors, {"id": "tc", "kind": "iso", "body": "TC", "proposals_per_meeting": 2}).model_dump(
+        mode="json"
+    )
+    raw["venues"].append({"id": "sg", "kind": "itu-t", "body": "SG", "first_meeting_week": 1,
+                          "meeting_interval_weeks": 13, "proposals_per_meeting": 2})  # fmt: skip
+    for actor in raw["actors"]:
+        actor["memberships"]["sg"] = "member-state"
+    result = run(validate(raw, "two venues"), seed=1)
+    assert set(result.proposals["venue"]) == {"tc", "sg"}
+    assert set(result.decisions["venue"]) == {"tc", "sg"}

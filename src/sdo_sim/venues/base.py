@@ -213,14 +213,12 @@ class Venue:
         if proposal.drafting_left <= 0:
             ready(proposal, week)
 
-    def opposition_share(
-        self, stance: np.ndarray, weight: np.ndarray | None = None
-    ) -> tuple[int, int, float]:
-        """Opposing and present counts (weighted), and the opposing share of those present."""
+    def opposition_share(self, idx: np.ndarray, stance: np.ndarray) -> tuple[int, int, float]:
+        """People opposing and present, and the opposing share: the chair reads the room by delegates."""
+        delegates = self.model.population.delegates[idx]
         present = stance != ABSENT
-        w = np.ones(len(stance), dtype=np.int64) if weight is None else weight
-        total = int(w[present].sum())
-        against = int(w[stance == NO].sum())
+        total = int(delegates[present].sum())
+        against = int(delegates[stance == NO].sum())
         return against, total, (against / total if total else 0.0)
 
 

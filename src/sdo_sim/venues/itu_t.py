@@ -29,7 +29,7 @@ class StudyGroup(Venue):
         """A new work item at a meeting: consensus of those present and four committed (Res. 1 §7.2.2)."""
         utility, stance = self.stances(self.members, proposal)
         committed = self.commit(proposal, utility, stance, self.members)
-        against, present, _ = self.opposition_share(stance)
+        against, present, _ = self.opposition_share(self.members, stance)
         decision = consensus_decision(
             against, present, self.spec.consensus_tolerance, "Res. 1 §7.2.2", supporters=committed
         )
@@ -74,7 +74,7 @@ class StudyGroup(Venue):
     def ready(self, proposal: Proposal, week: int) -> None:
         """Consent (AAP, A.8 §3.1) or determination (TAP, Res. 1 §9.3.1) at a meeting, by consensus."""
         _, stance = self.stances(self.members, proposal)
-        against, present, _ = self.opposition_share(stance)
+        against, present, _ = self.opposition_share(self.members, stance)
         stage = "consent" if proposal.track == "aap" else "determination"
         clause = "A.8 §3.1" if proposal.track == "aap" else "Res. 1 §9.3.1"
         decision = consensus_decision(against, present, self.spec.consensus_tolerance, clause)

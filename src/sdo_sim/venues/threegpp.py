@@ -34,7 +34,7 @@ class TechnicalSpecificationGroup(Venue):
         self.commit(proposal, utility, stance, self.members)
         support = (stance == YES) & (utility > self.model.scenario.positions.support_threshold)
         supporters = int(self.model.population.subsidiaries[self.members][support].sum())
-        against, present, _ = self.opposition_share(stance)
+        against, present, _ = self.opposition_share(self.members, stance)
         decision = consensus_decision(against, present, 1.0, "3GPP WP Art. 39", supporters=supporters)
         if supporters < MIN_SUPPORTERS:
             decision.approved, decision.outcome = False, "too-few-supporters"
@@ -54,8 +54,9 @@ class TechnicalSpecificationGroup(Venue):
         """Consensus first; failing it, ≥ 71 % of votes cast (seed 001 L1673)."""
         _, stance = self.stances(self.members, proposal)
         weight = self.weights(self.members)
-        yes, no, abstain = tally(stance, weight)
-        consensus = chair_judgement(no, yes + no + abstain, self.spec.consensus_tolerance) == "consensus"
+        yes, no, _ = tally(stance, weight)
+        against, present, _ = self.opposition_share(self.members, stance)
+        consensus = chair_judgement(against, present, self.spec.consensus_tolerance) == "consensus"
         params = self.params("3gpp.vote")
         decision = threegpp.tsg_vote(yes, no, consensus, threshold=params["threshold"])
         self.record(proposal, week, "approval", "3gpp.vote", decision, self.members, stance)
