@@ -154,3 +154,15 @@ def ratio_at_least(part: int, whole: int, threshold: Fraction) -> bool:
 def ceil_fraction_of(n: int, share: Fraction) -> int:
     """The least integer k with k >= share × n, exactly."""
     return -(-share.numerator * n // share.denominator)
+
+
+def share_of_votes_cast(yes: int, no: int, threshold: Fraction, passed: str, failed: str) -> Decision:
+    """≥ `threshold` of yes + no (abstentions excluded); no votes cast is no majority."""
+    if yes < 0 or no < 0:
+        check_counts(yes=yes, no=no)
+    cast = yes + no
+    counts = {"yes": yes, "no": no, "cast": cast}
+    extra = {"threshold": threshold}
+    if cast and ratio_at_least(yes, cast, threshold):
+        return Decision(True, "approved", passed, counts, extra)
+    return Decision(False, "not-approved", failed, counts, extra)

@@ -12,7 +12,7 @@ from fractions import Fraction
 from typing import Any
 
 from sdo_sim.rules._ballot import VoteSpec, optional, read_votes
-from sdo_sim.rules._core import Decision, Param, Procedure, check_counts, ratio_at_least, register
+from sdo_sim.rules._core import Decision, Param, Procedure, register, share_of_votes_cast
 
 _TB_YES = (
     "{yes} of {cast} votes cast are in favour, at least the {threshold} majority a Technical Body "
@@ -26,14 +26,7 @@ _TB_NO = (
 
 def tb_vote(yes: int, no: int, *, threshold: Fraction = Fraction(71, 100)) -> Decision:
     """ETSI Technical Body vote: ≥ 71 % of votes cast, one vote per member (ETSI TWP)."""
-    if yes < 0 or no < 0:
-        check_counts(yes=yes, no=no)
-    cast = yes + no
-    counts = {"yes": yes, "no": no, "cast": cast}
-    extra = {"threshold": threshold}
-    if cast and ratio_at_least(yes, cast, threshold):
-        return Decision(True, "approved", _TB_YES, counts, extra)
-    return Decision(False, "not-approved", _TB_NO, counts, extra)
+    return share_of_votes_cast(yes, no, threshold, _TB_YES, _TB_NO)
 
 
 _VOTES = VoteSpec(classes=("full", "associate"), default_class="full")

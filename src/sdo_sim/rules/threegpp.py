@@ -13,7 +13,15 @@ from typing import Any
 
 from sdo_sim.errors import BallotError, CountsError
 from sdo_sim.rules._ballot import VoteSpec, describe, optional, read_votes
-from sdo_sim.rules._core import Decision, Param, Procedure, check_counts, ratio_at_least, register
+from sdo_sim.rules._core import (
+    Decision,
+    Param,
+    Procedure,
+    check_counts,
+    ratio_at_least,
+    register,
+    share_of_votes_cast,
+)
 
 AFFILIATES = ("each", "one-per-group")
 
@@ -34,16 +42,11 @@ def tsg_vote(
     yes: int, no: int, consensus: bool = False, *, threshold: Fraction = Fraction(71, 100)
 ) -> Decision:
     """TSG decision: consensus, else ≥ 71 % of votes cast, abstentions excluded (3GPP WP Art. 25–27)."""
-    if yes < 0 or no < 0:
-        check_counts(yes=yes, no=no)
-    cast = yes + no
-    counts = {"yes": yes, "no": no, "cast": cast}
     if consensus:
-        return Decision(True, "approved-consensus", _CONSENSUS, counts)
-    extra = {"threshold": threshold}
-    if cast and ratio_at_least(yes, cast, threshold):
-        return Decision(True, "approved", _VOTE_YES, counts, extra)
-    return Decision(False, "not-approved", _VOTE_NO, counts, extra)
+        if yes < 0 or no < 0:
+            check_counts(yes=yes, no=no)
+        return Decision(True, "approved-consensus", _CONSENSUS, {"yes": yes, "no": no, "cast": yes + no})
+    return share_of_votes_cast(yes, no, threshold, _VOTE_YES, _VOTE_NO)
 
 
 _SOLE = "{winner} is the only candidate and is elected without a ballot (3GPP WP Art. 28)."
