@@ -20,13 +20,15 @@ class EventQueue:
     def __init__(self, events: list[Any]) -> None:
         self.pending = list(events)
         self.conditions = {id(e): parse_condition(e.when) for e in events if e.when is not None}
+        self.metrics_used = {condition[0] for condition in self.conditions.values()}
         self.fired: list[tuple[int, str]] = []
 
     def fire_due(self, model: SDOModel, week: int) -> None:
         """Apply every event due this week, in scenario order."""
         if not self.pending:
             return
-        metrics = model.metrics() if self.conditions else {}
+        waiting = any(e.when is not None for e in self.pending)
+        metrics = model.metrics(self.metrics_used) if waiting else {}
         due = [
             e
             for e in self.pending
@@ -51,9 +53,7 @@ def _bloc(model: SDOModel, event: BlocChange) -> None:
 
 
 def _surge(model: SDOModel, event: Surge) -> None:
-    """New members arrive, and a bloc's members attend and contribute more."""
-    for spec in event.add:
-        model.add_actors(spec)
+    """A bloc's members attend and contribute more, and new members arrive (as specified)."""
     if event.bloc is not None:
         for actor in model.actor_list:
             if actor.bloc == event.bloc:
@@ -62,6 +62,8 @@ def _surge(model: SDOModel, event: Surge) -> None:
                 actor.delegates = max(1, round(actor.delegates * event.delegates))
                 if hasattr(actor, "subsidiaries"):
                     actor.subsidiaries += event.subsidiaries  # type: ignore[attr-defined]
+    for spec in event.add:
+        model.add_actors(spec)
     model.rebuild()
 
 

@@ -32,6 +32,7 @@ class SDOModel(mesa.Model):
         self.week = 0
         self.proposals: list[Proposal] = []
         self.outcomes = {"approved": 0, "failed": 0}  # kept by Venue.finish, read weekly
+        self.outcomes_by_bloc: dict[str, list[int]] = {}  # bloc (and "all") → [approved, decided]
         self._posts_share: dict[str, float] = {}
         self.positions_computed = 0  # actor-positions, for the benchmark
         self.decision_rows: list[dict[str, Any]] = []
@@ -236,15 +237,20 @@ class SDOModel(mesa.Model):
     def posts_share_of(self, bloc: str) -> float:
         return self.posts_share().get(bloc, 0.0)
 
-    def metrics(self) -> dict[str, Any]:
-        """What event conditions may test: 'metric[.bloc] op number'."""
-        by_bloc: dict[str, list[int]] = {"all": [0, 0]}
-        for p in self.proposals:
-            if not p.open:
-                for key in (self.bloc_name(p.bloc) or "none", "all"):
-                    tally = by_bloc.setdefault(key, [0, 0])
-                    tally[0] += p.approved
-                    tally[1] += 1
+    def metrics(self, names: set[str] | None = None) -> dict[str, Any]:
+        """What event conditions may test: 'metric[.bloc] op number' (only `names`, when given)."""
+        wanted = set(names) if names is not None else {"approval_rate", "posts_share", "members_share",
+                                                          "contributions_share"}  # fmt: skip
+        out: dict[str, Any] = {"week": self.week}
+        if "posts_share" in wanted:
+            out["posts_share"] = {bloc or "none": share for bloc, share in self.posts_share().items()}
+        if "approval_rate" in wanted:
+            out["approval_rate"] = {k: a / n for k, (a, n) in self.outcomes_by_bloc.items() if n}
+        if wanted & {"members_share", "contributions_share"}:
+            out.update(self._population_shares())
+        return out
+
+    def _population_shares(self) -> dict[str, dict[str, float]]:
         members: dict[str, float] = {}
         contributions: dict[str, float] = {}
         total = sum(a.contributions for a in self.actor_list) or 1.0
@@ -252,10 +258,4 @@ class SDOModel(mesa.Model):
             key = actor.bloc or "none"
             members[key] = members.get(key, 0.0) + 1.0 / len(self.actor_list)
             contributions[key] = contributions.get(key, 0.0) + actor.contributions / total
-        return {
-            "week": self.week,
-            "approval_rate": {bloc: a / n for bloc, (a, n) in by_bloc.items() if n},
-            "posts_share": {bloc or "none": share for bloc, share in self.posts_share().items()},
-            "members_share": members,
-            "contributions_share": contributions,
-        }
+        return {"members_share": members, "contributions_share": contributions}

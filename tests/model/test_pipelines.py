@@ -68,8 +68,8 @@ def test_iso_pipeline_publishes_when_unopposed(build: Any) -> None:
     assert {"iso.np", "iso.cd", "iso.dis"} <= gates
 
 
-def test_p_member_missing_a_dis_is_demoted(build: Any) -> None:
-    model: SDOModel = build(iso_committee(5, 25))
+def test_p_member_missing_a_dis_is_demoted_and_regains_p_status_a_year_later(build: Any) -> None:
+    model: SDOModel = build(iso_committee(5, 25, p_member_return=0.0, reminder_response=0.0))
     venue = model.venue_by_id["tc"]
     laggard = int(venue.of_class("P")[0])
     model.population.attendance[laggard] = 0.0
@@ -79,6 +79,18 @@ def test_p_member_missing_a_dis_is_demoted(build: Any) -> None:
     assert model.actor_list[laggard].memberships["tc"] == "O"
     assert last_decision(model)["outcome"] == "demoted-to-o-member"
     assert laggard not in venue.of_class("P")
+    venue.year_end(103)
+    assert model.actor_list[laggard].memberships["tc"] == "P"  # §1.7.4: after 12 months
+
+
+def test_a_p_member_answering_the_reminder_keeps_its_status(build: Any) -> None:
+    model: SDOModel = build(iso_committee(5, 25, p_member_return=0.0, reminder_response=1.0))
+    venue = model.venue_by_id["tc"]
+    laggard = int(venue.of_class("P")[0])
+    model.population.attendance[laggard] = 0.0
+    venue.close_enquiry(proposal_from(model, "west", "tc", stage="DIS"), 20, "DIS")
+    venue.year_end(51)
+    assert model.actor_list[laggard].memberships["tc"] == "P"
 
 
 # --- ITU-T -----------------------------------------------------------------------------------

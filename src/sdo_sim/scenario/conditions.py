@@ -35,9 +35,9 @@ def parse_condition(text: str) -> tuple[str, str | None, Callable[[float, float]
 
 
 def holds(condition: tuple[str, str | None, Callable[[float, float], bool], float], metrics: Mapping) -> bool:
-    """Whether the condition holds for these metrics (a missing key reads as 0)."""
+    """Whether the condition holds; a metric with no value yet (nothing decided) does not hold."""
     metric, key, compare, number = condition
-    value = metrics.get(metric, 0.0)
+    value = metrics.get(metric)
     if key is not None:
-        value = value.get(key, 0.0) if isinstance(value, Mapping) else 0.0
-    return compare(float(value), number)
+        value = value.get(key) if isinstance(value, Mapping) else None
+    return value is not None and compare(float(value), number)

@@ -139,6 +139,14 @@ class Venue(Strict):
     nonmember_participation: Share = Field(
         0.2, description="ISO: chance that a national body outside the committee votes on a DIS or FDIS."
     )
+    p_member_return: Share = Field(
+        0.8,
+        description="ISO: share of a P-member's non-attendance it still covers by returning ballots (NP, DIS, FDIS).",
+    )
+    reminder_response: Share = Field(
+        0.5,
+        description="ISO: chance that a P-member that missed its obligations answers the reminder (§1.7.4).",
+    )
     technical_changes: Share = Field(
         0.5,
         description="ISO: chance that an approved DIS had technical changes and so needs an FDIS (§2.6.4).",

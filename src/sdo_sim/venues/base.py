@@ -175,7 +175,12 @@ class Venue:
         proposal.decided = week
         proposal.outcome = outcome
         proposal.approved = approved
-        self.model.outcomes["approved" if approved else "failed"] += 1
+        model = self.model
+        model.outcomes["approved" if approved else "failed"] += 1
+        for key in (model.bloc_name(proposal.bloc) or "none", "all"):
+            tally = model.outcomes_by_bloc.setdefault(key, [0, 0])
+            tally[0] += approved
+            tally[1] += 1
 
     def retry_or_finish(
         self, proposal: Proposal, week: int, outcome: str, back_to: str, drafting: int = 1
@@ -200,6 +205,9 @@ class Venue:
 
     def draft(self, proposal: Proposal, week: int, ready: Callable[[Proposal, int], None]) -> None:
         """A drafting meeting: progress if any sponsor attends and contributes, else the item stalls."""
+        if proposal.drafting_left <= 0:  # nothing (left) to draft: straight to the next gate
+            ready(proposal, week)
+            return
         pop = self.model.population
         sponsors = np.array(proposal.sponsors or [proposal.proponent], dtype=np.int64)
         if pop.present(sponsors, self.model.rng).any():

@@ -24,6 +24,7 @@ class TechnicalCommittee(Venue):
         self.others = np.array([i for i in delegations if i not in members], dtype=np.int64)
         if not hasattr(self, "record_book"):
             self.record_book: dict[int, list[int]] = {}  # actor → [cib ballots, cib missed, enquiry missed]
+            self.demoted: dict[int, int] = {}  # actor → week demoted (may regain P-status 12 months on)
 
     def proponent_pool(self) -> np.ndarray:
         return self.of_class("P")
@@ -34,7 +35,8 @@ class TechnicalCommittee(Venue):
 
     def close_np(self, proposal: Proposal, week: int) -> None:
         p_members = self.of_class("P")
-        utility, stance = self.stances(p_members, proposal)
+        utility, stance = self.stances(p_members, proposal, attend=None)
+        self._returned(p_members, stance)
         self._note(p_members, stance, enquiry=False)
         yes, no, _ = tally(stance)
         experts = self.commit(proposal, utility, stance, p_members)
@@ -42,8 +44,6 @@ class TechnicalCommittee(Venue):
         self.record(proposal, week, "NP", "iso.np", decision, p_members, stance)
         if decision.approved:
             proposal.stage, proposal.drafting_left = "CD", self.spec.drafting_meetings
-            if proposal.drafting_left == 0:
-                self.committee_draft(proposal, self.next_meeting(week, 0))
         else:
             self.finish(proposal, week, decision.outcome, False)
 
@@ -55,7 +55,6 @@ class TechnicalCommittee(Venue):
         """Committee stage: the chair judges consensus; in doubt, ⅔ of P-members voting (§2.5.6)."""
         p_members = self.of_class("P")
         _, stance = self.stances(p_members, proposal)
-        self._note(p_members, stance, enquiry=False)
         yes, no, abstain = tally(stance)
         judgement = chair_judgement(no, yes + no + abstain, self.spec.consensus_tolerance)
         decision = iso.cd_consensus(yes, no, judgement, **self.params("iso.cd"))
@@ -71,11 +70,12 @@ class TechnicalCommittee(Venue):
         p_members, o_members = self.of_class("P"), self.of_class("O")
         voters = np.concatenate([p_members, o_members, self.others])
         _, stance = self.stances(voters, proposal, attend=None)
-        factor = np.ones(len(voters))
-        factor[len(p_members) + len(o_members) :] = self.spec.nonmember_participation
-        pop = self.model.population
-        stance[self.model.rng.random(len(voters)) >= pop.attendance[voters] * factor] = ABSENT
-        p_stance = stance[: len(p_members)]
+        pop, n_p = self.model.population, len(p_members)
+        chance = pop.attendance[voters].copy()
+        chance[:n_p] = self._return_chance(p_members)  # P-members are obliged to vote (§1.7.1)
+        chance[n_p + len(o_members) :] *= self.spec.nonmember_participation
+        stance[self.model.rng.random(len(voters)) >= chance] = ABSENT
+        p_stance = stance[:n_p]
         self._note(p_members, p_stance, enquiry=True)
         p_yes, p_no, _ = tally(p_stance)
         all_yes, all_no, _ = tally(stance)
@@ -91,6 +91,15 @@ class TechnicalCommittee(Venue):
         else:
             self.finish(proposal, week, "published", True)  # §2.6.4 a) or after the FDIS
 
+    def _return_chance(self, p_members: np.ndarray) -> np.ndarray:
+        """P-members, obliged to vote, return a ballot more often than they attend meetings."""
+        attendance = self.model.population.attendance[p_members]
+        return attendance + (1.0 - attendance) * self.spec.p_member_return
+
+    def _returned(self, p_members: np.ndarray, stance: np.ndarray) -> None:
+        """Mark the P-members that do not return a correspondence ballot as absent."""
+        stance[self.model.rng.random(len(p_members)) >= self._return_chance(p_members)] = ABSENT
+
     def _note(self, p_members: np.ndarray, stance: np.ndarray, enquiry: bool) -> None:
         """Keep the year's ballot record of each P-member (abstaining is voting)."""
         missed = stance == ABSENT
@@ -103,16 +112,24 @@ class TechnicalCommittee(Venue):
                 record[1] += absent
 
     def year_end(self, week: int) -> None:
-        """P-members that missed their obligations become O-members (§1.7.4–1.7.5)."""
+        """P-members that missed their obligations and the reminder become O-members (§1.7.4–1.7.5);
+        members demoted at least 12 months ago regain P-status."""
         params = self.params("iso.p-member-status")
-        demoted = False
+        changed = False
+        for actor, since in list(self.demoted.items()):
+            if week - since >= 52:
+                self.model.actor_list[actor].memberships[self.id] = "P"
+                del self.demoted[actor]
+                changed = True
         for actor in self.of_class("P").tolist():
             cib, cib_missed, enquiry_missed = self.record_book.get(actor, [0, 0, 0])
-            decision = iso.p_member_status(cib, cib_missed, enquiry_missed, **params)
+            responds = bool(self.model.rng.random() < self.spec.reminder_response)
+            decision = iso.p_member_status(cib, cib_missed, enquiry_missed, 0, True, responds, **params)
             if not decision.approved:
                 self.record(None, week, "P-member status", "iso.p-member-status", decision)
                 self.model.actor_list[actor].memberships[self.id] = "O"
-                demoted = True
+                self.demoted[actor] = week
+                changed = True
         self.record_book.clear()
-        if demoted:
+        if changed:
             self.refresh()

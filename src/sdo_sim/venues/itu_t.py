@@ -17,6 +17,7 @@ LAST_CALL_WEEKS, REVIEW_WEEKS, RESOLUTION_WEEKS = 4, 3, 4  # A.8 §4.1, §4.5; r
 QUESTION_WEEKS = 9  # Res. 1 §7.2.3: two months
 TAP_NOTICE_WEEKS = 13  # Res. 1 §9.3.3: the invitation at least three months before the meeting
 MEETING_ROUTE_WEEKS = 6  # A.8 §4.4.2 a): a meeting this close takes the comments instead of a review
+CONSULTATION_CLOSE_WEEKS = 2  # Res. 1 §9.4.1: replies until seven working days before the meeting
 MIN_COMMITTED = 4  # Res. 1 §7.2.2: "normally at least four" members commit to the work
 
 
@@ -135,7 +136,7 @@ class StudyGroup(Venue):
         """TAP: consult Member States until seven working days before a meeting ≥ 3 months on (§9.3–9.4)."""
         meeting = self.next_meeting(week, TAP_NOTICE_WEEKS)
         proposal.stage = "tap-consultation"
-        self.later(meeting - 1, self.close_consultation, proposal)
+        self.later(meeting - CONSULTATION_CLOSE_WEEKS, self.close_consultation, proposal)
 
     def close_consultation(self, proposal: Proposal, week: int) -> None:
         yes, no, states, stance = self._member_state_replies(proposal)

@@ -33,7 +33,7 @@ class TechnicalSpecificationGroup(Venue):
         utility, stance = self.stances(self.members, proposal)
         self.commit(proposal, utility, stance, self.members)
         support = (stance == YES) & (utility > self.model.scenario.positions.support_threshold)
-        supporters = int(self.model.population.subsidiaries[self.members][support].sum())
+        supporters = int(self.weights(self.members)[support].sum())
         against, present, _ = self.opposition_share(self.members, stance)
         decision = consensus_decision(against, present, 1.0, "3GPP WP Art. 39", supporters=supporters)
         if supporters < MIN_SUPPORTERS:
@@ -66,8 +66,11 @@ class TechnicalSpecificationGroup(Venue):
             self.retry_or_finish(proposal, week, decision.outcome, "drafting")
 
     def meeting(self, week: int) -> None:
+        """Elections fall due every `election_interval_weeks`, held at the first meeting once due."""
         every = self.spec.election_interval_weeks
-        if every and (week - self.spec.first_meeting_week) % every == 0 and len(self.members) > 1:
+        due = getattr(self, "next_election", self.spec.first_meeting_week)
+        if every and week >= due and len(self.members) > 1:
+            self.next_election = due + every * (1 + (week - due) // every)
             self.elect_chair(week)
         super().meeting(week)
 
@@ -99,6 +102,8 @@ class TechnicalSpecificationGroup(Venue):
         self.record(None, week, "election", "3gpp.election", decision)
         if decision.winner is not None:
             self.chair = candidates[names.index(decision.winner)]
+            if self.chair in self.posts:  # the new chair leaves the post it held
+                self.posts.remove(self.chair)
             model.posts_changed()
 
     def _ballot(self, standing: list[int]) -> dict[str, int]:
