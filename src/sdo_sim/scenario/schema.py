@@ -141,7 +141,7 @@ class Venue(Strict):
     )
     p_member_return: Share = Field(
         0.8,
-        description="ISO: share of its absences a P-member still covers by returning ballots (NP, DIS, FDIS).",
+        description="ISO: share of its absences a P-member covers by returning ballots (NP, DIS, FDIS).",
     )
     reminder_response: Share = Field(
         0.5,
