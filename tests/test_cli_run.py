@@ -79,6 +79,27 @@ BAD = {
                                "venues.wg.rules.ietf.iesg.quorum: unknown parameter"),
     "bad condition": ("events:\n  - {when: 'mood > 3', kind: bloc, bloc: east}\n", "events[0].when: unknown metric 'mood'"),
     "bad yaml": ("weeks: [1, 2\n", "not valid YAML"),
+    "negative seed": ("seed: -1\n", "seed: got -1; input should be greater than or equal to 0"),
+    "unknown chair": ("venues:\n  - {id: wg, kind: ietf, body: WG, posts: {chair: P-west-999}}\n",
+                      "venues.wg.posts.chair: unknown actor 'P-west-999'"),
+    "chair not a member": ("actors:\n  - {id: X, kind: firm, bloc: east}\n  - {id: P, kind: firm, count: 3, bloc: east, memberships: {wg: participant}}\n"
+                           "  - {id: AD, kind: firm, count: 3, bloc: east, memberships: {wg: area-director}}\n"
+                           "venues:\n  - {id: wg, kind: ietf, body: WG, posts: {chair: X}}\n", "venues.wg.posts.chair: 'X' is not a member of venue 'wg'"),
+    "rule of another SDO": ("venues:\n  - {id: wg, kind: ietf, body: WG, rules: {iso.dis: {p_majority: 0.5}}}\n",
+                            "venues.wg.rules.iso.dis: not a procedure of a ietf venue; allowed: ietf.iesg"),
+    "bad rule in an event": ("events:\n  - {week: 5, kind: rules, venue: wg, rules: {ietf.iesg: {standards_track_share: 7}}}\n",
+                             "events[0].rules.ietf.iesg.standards_track_share: got 7; must be from 0 % to 100 %"),
+    "posts event with unknown bloc": ("events:\n  - {week: 5, kind: posts, venue: wg, shares: {martians: 0.5}}\n",
+                                      "events[0].shares.martians: unknown bloc"),
+    "join of unknown actor": ("events:\n  - {week: 5, kind: bloc, bloc: east, join: [Atlantis]}\n", "events[0].join[0]: unknown actor 'Atlantis'"),
+    "surge adding existing ids": ("events:\n  - {week: 5, kind: surge, add: [{id: P-west, kind: firm, count: 90, bloc: west}]}\n",
+                                  "events[0].add[0].id: 'P-west' names actors that exist already"),
+    "firm with unknown home": ("actors:\n  - {id: P, kind: firm, count: 3, bloc: east, home: Atlantis, memberships: {wg: participant}}\n",
+                               "actors.P.home: unknown delegation 'Atlantis'"),
+    "venue nobody decides in": ("actors:\n  - {id: P, kind: firm, count: 3, bloc: east, memberships: {wg: participant}}\n",
+                                "venues.wg: no actor is a member of class 'area-director', so this ietf venue can decide nothing"),
+    "first meeting after the end": ("weeks: 10\nvenues:\n  - {id: wg, kind: ietf, body: WG, first_meeting_week: 12}\n",
+                                    "venues.wg.first_meeting_week: got 12; the scenario ends at week 9"),
 }  # fmt: skip
 
 

@@ -40,7 +40,8 @@ class SDOModel(mesa.Model):
         self._queue: list[tuple[int, int, Callable[..., None], tuple[Any, ...]]] = []
         self._sequence = 0
         self.actor_list: list[Actor] = []
-        for spec in self.scenario.actors:
+        # Delegations first, so that every firm's home delegation exists when the firm is made.
+        for spec in sorted(self.scenario.actors, key=lambda spec: spec.kind != "delegation"):
             self.add_actors(spec)
         self.rebuild()
         self.venues: list[Venue] = [VENUE_KINDS[v.kind](self, v) for v in self.scenario.venues]

@@ -22,6 +22,17 @@ if TYPE_CHECKING:
 #: Gates decided by counting votes, where "yes > no but not approved" means a minority blocked.
 VOTED = frozenset({"iso.np", "iso.cd", "iso.dis", "iso.fdis", "itu-t.aap.meeting", "itu-t.tap.meeting",
                    "itu-t.tap.consultation", "itu-t.question", "3gpp.vote", "ietf.iesg"})  # fmt: skip
+# Explicit column types, so that an empty run's tables combine with others in a sweep.
+PROPOSAL_TYPES: dict[str, Any] = {
+    "proposal": str, "venue": str, "body": str, "proponent": str, "bloc": str, "submitted": "int64",
+    "decided": "Int64", "weeks_to_decision": "Int64", "outcome": str, "approved": bool, "stage": str,
+    "procedure": str, "track": str, "quality": "float64", "gates": "int64",
+}  # fmt: skip
+DECISION_TYPES: dict[str, Any] = {
+    "decision": "int64", "week": "int64", "venue": str, "body": str, "proposal": str, "stage": str,
+    "procedure": str, "approved": bool, "outcome": str, "reason": str, "yes": "Int64", "no": "Int64",
+    "counts": str, "proponent_bloc": str,
+}  # fmt: skip
 POSITION_WORDS = {YES: "yes", NO: "no", ABSTAIN: "abstain", ABSENT: "absent"}
 TABLES = ("proposals", "decisions", "positions", "timeseries", "summary")
 
@@ -85,8 +96,7 @@ def collect(model: SDOModel, manifest: dict[str, Any]) -> RunResult:
             "gates",
         ],
     )
-    for column in ("decided", "weeks_to_decision"):
-        proposals[column] = proposals[column].astype("Int64")
+    proposals = proposals.astype(PROPOSAL_TYPES)
     decisions = pd.DataFrame(
         model.decision_rows,
         columns=[
@@ -106,8 +116,7 @@ def collect(model: SDOModel, manifest: dict[str, Any]) -> RunResult:
             "proponent_bloc",
         ],
     )
-    for column in ("yes", "no"):
-        decisions[column] = decisions[column].astype("Int64")
+    decisions = decisions.astype(DECISION_TYPES)
     timeseries = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     positions = _positions(model) if model.record_positions else None
     summary = pd.DataFrame([summarise(model, proposals, decisions, manifest)])
@@ -116,7 +125,8 @@ def collect(model: SDOModel, manifest: dict[str, Any]) -> RunResult:
 
 def _positions(model: SDOModel) -> pd.DataFrame:
     if not model.position_chunks:
-        return pd.DataFrame({"decision": [], "actor": [], "bloc": [], "position": []})
+        empty = {"decision": "int64", "actor": str, "bloc": str, "position": str}
+        return pd.DataFrame({name: [] for name in empty}).astype(empty)
     ids = np.concatenate([np.full(len(idx), d) for d, idx, _ in model.position_chunks])
     actors = np.concatenate([idx for _, idx, _ in model.position_chunks])
     stances = np.concatenate([s for _, _, s in model.position_chunks])

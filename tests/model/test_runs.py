@@ -154,5 +154,17 @@ def test_every_example_scenario_runs_and_its_events_fire(path: Path) -> None:
 def test_overrides_reach_rule_parameters_whose_procedure_ids_hold_dots() -> None:
     path = ROOT / "scenarios" / "baselines" / "3gpp-tsg.yaml"
     scenario = sdo_sim.load_scenario(path, {"venues.tsg.rules.3gpp.vote.affiliates": "one-per-group",
-                                            "venues.tsg.rules.itu-t.aap.last-call": {}})  # fmt: skip
+                                            "venues.tsg.rules.3gpp.election.threshold": "3/4"})  # fmt: skip
     assert scenario.venues[0].rules["3gpp.vote"]["affiliates"] == "one-per-group"
+    assert scenario.venues[0].rules["3gpp.election"]["threshold"] == "3/4"
+
+
+def test_an_empty_run_has_the_same_column_types_as_a_full_one() -> None:
+    path = ROOT / "scenarios" / "baselines" / "ietf-working-group.yaml"
+    full = sdo_sim.run(path, seed=1, weeks=60, positions=True)
+    empty = sdo_sim.run(
+        path, seed=1, weeks=60, positions=True, overrides={"venues.wg.proposals_per_meeting": 0}
+    )
+    assert len(empty.proposals) == 0 and len(full.proposals) > 0
+    for table in ("proposals", "decisions", "positions"):
+        assert dict(getattr(empty, table).dtypes) == dict(getattr(full, table).dtypes), table

@@ -40,6 +40,39 @@ def check_actor(scenario: Scenario, actor: ActorSpec, path: str) -> None:
         _fail(f"{path}.home", "only firms have a home delegation")
 
 
+def actor_names(specs: list[ActorSpec]) -> dict[str, ActorSpec]:
+    """Every actor name the specs generate (id, or id-001 ... when count > 1) and its spec."""
+    names: dict[str, ActorSpec] = {}
+    for spec in specs:
+        if spec.count == 1:
+            names[spec.id] = spec
+        else:
+            names.update({f"{spec.id}-{k + 1:03d}": spec for k in range(spec.count)})
+    return names
+
+
+#: The class each venue kind needs at least one member of, to decide anything.
+DECIDING_CLASSES = {"itu-t": ("member-state",), "iso": ("P",), "3gpp": ("individual-member",),
+                    "ietf": ("participant", "area-director")}  # fmt: skip
+
+
+def check_rules(kind: str, rules: dict[str, dict[str, object]], path: str) -> None:
+    """Rule overrides name procedures of the venue's own SDO, with valid parameter values."""
+    from sdo_sim.errors import BallotError
+    from sdo_sim.rules import PROCEDURES
+    from sdo_sim.rules._ballot import resolve_params
+
+    family = kind + "."
+    for procedure, params in rules.items():
+        own = sorted(p for p in PROCEDURES if p.startswith(family))
+        if procedure not in own:
+            _fail(f"{path}.{procedure}", f"not a procedure of a {kind} venue; allowed: {', '.join(own)}")
+        try:
+            resolve_params(PROCEDURES[procedure], params)
+        except BallotError as error:
+            _fail(f"{path}.{procedure}.{error.field.removeprefix('params.')}", error.message)
+
+
 def check_scenario(scenario: Scenario) -> None:
     """Every reference in the scenario names something that exists."""
     ids = [venue.id for venue in scenario.venues]
@@ -60,15 +93,30 @@ def check_scenario(scenario: Scenario) -> None:
         if actor.id in actor_ids:
             _fail(f"actors[{i}].id", f"{actor.id!r} is used twice")
         actor_ids.add(actor.id)
+    names = actor_names(scenario.actors)
+    added = actor_names([spec for event in scenario.events for spec in getattr(event, "add", [])])
+    for spec in scenario.actors:
+        if spec.kind == "firm" and spec.home is not None:
+            _check_home(scenario, spec, names)
     for venue in scenario.venues:
-        if venue.posts.chair is not None and not _is_actor(venue.posts.chair, actor_ids):
-            _fail(f"venues.{venue.id}.posts.chair", f"unknown actor {venue.posts.chair!r}")
+        path = f"venues.{venue.id}"
+        if venue.first_meeting_week >= scenario.weeks:
+            _fail(
+                f"{path}.first_meeting_week",
+                f"got {venue.first_meeting_week}; the scenario ends at week {scenario.weeks - 1}",
+            )
+        for cls in DECIDING_CLASSES[venue.kind]:
+            specs = [*scenario.actors, *(s for e in scenario.events for s in getattr(e, "add", []))]
+            if not any(spec.memberships.get(venue.id) == cls and spec.count for spec in specs):
+                _fail(
+                    path,
+                    f"no actor is a member of class {cls!r}, so this {venue.kind} venue can decide nothing",
+                )
+        check_rules(venue.kind, venue.rules, f"{path}.rules")
+        _check_chair(venue.posts.chair, venue.id, names, f"{path}.posts.chair")
         for bloc in venue.posts.shares:
             if bloc not in scenario.blocs:
-                _fail(
-                    f"venues.{venue.id}.posts.shares.{bloc}",
-                    f"unknown bloc; allowed: {', '.join(scenario.blocs)}",
-                )
+                _fail(f"{path}.posts.shares.{bloc}", f"unknown bloc; allowed: {', '.join(scenario.blocs)}")
     for i, event in enumerate(scenario.events):
         path = f"events[{i}]"
         if (event.week is None) == (event.when is None):
@@ -92,8 +140,37 @@ def check_scenario(scenario: Scenario) -> None:
             _fail(f"{path}.venue", f"unknown venue {venue!r}; allowed: {', '.join(ids)}")
         for j, actor in enumerate(getattr(event, "add", [])):
             check_actor(scenario, actor, f"{path}.add[{j}]")
+            if actor.id in actor_ids or any(n in names for n in actor_names([actor])):
+                _fail(f"{path}.add[{j}].id", f"{actor.id!r} names actors that exist already")
+        for j, name in enumerate(getattr(event, "join", [])):
+            if name not in names and name not in actor_ids and name not in added:
+                _fail(f"{path}.join[{j}]", f"unknown actor {name!r}")
+        if event.kind == "rules":
+            kind = next(v.kind for v in scenario.venues if v.id == venue)
+            check_rules(kind, event.rules, f"{path}.rules")
+        if event.kind == "posts":
+            _check_chair(event.chair, venue, {**names, **added}, f"{path}.chair")
+            for bloc in event.shares or {}:
+                if bloc not in scenario.blocs:
+                    _fail(f"{path}.shares.{bloc}", f"unknown bloc; allowed: {', '.join(scenario.blocs)}")
 
 
-def _is_actor(name: str, actor_ids: set[str]) -> bool:
-    """An explicit actor id, or a generated one (prefix-NNN)."""
-    return name in actor_ids or name.rsplit("-", 1)[0] in actor_ids
+def _check_chair(chair: str | None, venue: str, names: dict[str, ActorSpec], path: str) -> None:
+    """A chair is an actor that is a member of the venue."""
+    if chair is None:
+        return
+    if chair not in names:
+        _fail(path, f"unknown actor {chair!r}")
+    if venue not in names[chair].memberships:
+        _fail(path, f"{chair!r} is not a member of venue {venue!r}")
+
+
+def _check_home(scenario: Scenario, spec: ActorSpec, names: dict[str, ActorSpec]) -> None:
+    """A firm's home is a delegation of the scenario (or, with 'bloc', its bloc has one)."""
+    delegations = {name: s for name, s in names.items() if s.kind == "delegation"}
+    path = f"actors.{spec.id}.home"
+    if spec.home == "bloc":
+        if not any(s.bloc == spec.bloc for s in delegations.values()):
+            _fail(path, f"'bloc', but bloc {spec.bloc!r} has no delegation")
+    elif spec.home not in delegations and not any(s.id == spec.home for s in delegations.values()):
+        _fail(path, f"unknown delegation {spec.home!r}")

@@ -11,10 +11,6 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from sdo_sim.errors import BallotError
-from sdo_sim.rules import PROCEDURES
-from sdo_sim.rules._ballot import resolve_params
-
 VenueKind = Literal["itu-t", "iso", "3gpp", "ietf"]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNegative = Annotated[float, Field(ge=0.0)]
@@ -163,21 +159,6 @@ class Venue(Strict):
         default_factory=dict, description="Procedure id → rule parameters overriding the rulebook's defaults."
     )
 
-    @model_validator(mode="after")
-    def _rules_exist(self) -> Venue:
-        for procedure, params in self.rules.items():
-            if procedure not in PROCEDURES:
-                raise ValueError(
-                    f"rules: unknown procedure {procedure!r}; allowed: {', '.join(sorted(PROCEDURES))}"
-                )
-            try:
-                resolve_params(PROCEDURES[procedure], params)
-            except BallotError as error:
-                raise ValueError(
-                    f"rules.{procedure}.{error.field.removeprefix('params.')}: {error.message}"
-                ) from None
-        return self
-
 
 class Trigger(Strict):
     """When an event fires: at a week, or the first week a condition on model metrics holds."""
@@ -232,7 +213,7 @@ class Scenario(Strict):
     weeks: Annotated[int, Field(ge=1, le=5200)] = Field(
         208, description="Horizon in weeks (one step = one week)."
     )
-    seed: int = Field(0, description="Default seed; `--seed` overrides it.")
+    seed: Annotated[int, Field(ge=0)] = Field(0, description="Default seed; `--seed` overrides it.")
     dimensions: Annotated[int, Field(ge=1, le=3)] = Field(2, description="Dimensions of the issue space.")
     positions: Positions = Field(default_factory=Positions)
     quality: tuple[Annotated[float, Field(gt=0)], Annotated[float, Field(gt=0)]] = Field(
