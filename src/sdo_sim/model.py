@@ -18,7 +18,7 @@ from sdo_sim.agents import Actor, Delegation, Firm
 from sdo_sim.events import EventQueue
 from sdo_sim.population import Population
 from sdo_sim.proposals import Proposal
-from sdo_sim.scenario.schema import ActorSpec, Scenario
+from sdo_sim.scenario.schema import ActorSpec, Draw, Scenario
 from sdo_sim.venues import VENUE_KINDS, Venue
 
 
@@ -77,17 +77,31 @@ class SDOModel(mesa.Model):
                 ideal = np.array(bloc.ideal) + bloc.spread * self.rng.standard_normal(
                     self.scenario.dimensions
                 )
-            common = (name, spec.bloc, ideal, spec.memberships, spec.attendance, spec.delegates,
-                      spec.contributions, spec.block_propensity)  # fmt: skip
+            attendance = self._draw(spec.attendance, 1.0)
+            contributions = self._draw(spec.contributions, None)
+            common = (name, spec.bloc, ideal, spec.memberships, attendance, spec.delegates, contributions,
+                      self._draw(spec.block_propensity, 1.0))  # fmt: skip
             if spec.kind == "delegation":
                 actor: Actor = Delegation(self, *common)
             else:
                 home = homes[int(self.rng.integers(len(homes)))] if homes else None
-                actor = Firm(self, *common, home=home, alignment=spec.alignment,
+                actor = Firm(self, *common, home=home, alignment=self._draw(spec.alignment, 1.0),
                              subsidiaries=spec.subsidiaries)  # fmt: skip
             self.actor_list.append(actor)
             made.append(actor)
         return made
+
+    def _draw(self, value: float | Draw, upper: float | None) -> float:
+        """A plain number, or one draw from the distribution, clipped to [0, upper]."""
+        if not isinstance(value, Draw):
+            return float(value)
+        if value.uniform is not None:
+            drawn = self.rng.uniform(*value.uniform)
+        elif value.beta is not None:
+            drawn = self.rng.beta(*value.beta)
+        else:
+            drawn = self.rng.normal(*value.normal)  # type: ignore[misc]
+        return float(np.clip(drawn, 0.0, np.inf if upper is None else upper))
 
     def _home_pool(self, spec: ActorSpec) -> list[Delegation]:
         """The delegations a firm's home is drawn from: its bloc's, or those named by `home`."""

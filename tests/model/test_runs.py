@@ -167,3 +167,22 @@ def test_an_empty_run_has_the_same_column_types_as_a_full_one() -> None:
     assert len(empty.proposals) == 0 and len(full.proposals) > 0
     for table in ("proposals", "decisions", "positions"):
         assert dict(getattr(empty, table).dtypes) == dict(getattr(full, table).dtypes), table
+
+
+def test_generated_actors_draw_attributes_from_distributions() -> None:
+    from sdo_sim.model import SDOModel
+
+    path = ROOT / "scenarios" / "baselines" / "ietf-working-group.yaml"
+    scenario = sdo_sim.load_scenario(path, {"actors.P-west.attendance": {"beta": [2, 5]},
+                                            "actors.P-west.contributions": {"uniform": [0, 3]},
+                                            "actors.P-west.block_propensity": {"normal": [0.5, 2.0]}})  # fmt: skip
+    model = SDOModel(scenario, seed=1)
+    west = [a for a in model.actor_list if a.name.startswith("P-west-")]
+    attendance = [a.attendance for a in west]
+    assert len(set(attendance)) == len(west) and 0.15 < sum(attendance) / len(west) < 0.45  # Beta(2, 5): 0.29
+    assert all(0 <= a.contributions <= 3 for a in west)
+    assert all(0 <= a.block_propensity <= 1 for a in west)  # clipped to the range
+    from sdo_sim.scenario import ScenarioError
+
+    with pytest.raises(ScenarioError, match="exactly one of uniform, beta or normal"):
+        sdo_sim.load_scenario(path, {"actors.P-west.attendance": {"beta": [2, 5], "uniform": [0, 1]}})

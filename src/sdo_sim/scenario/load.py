@@ -195,8 +195,12 @@ def scenario_hash(scenario: Scenario) -> str:
 
 
 def _first_problem(error: ValidationError, raw: dict[str, Any], source: str) -> ScenarioError:
-    problem = error.errors(include_url=False)[0]
-    loc = list(problem["loc"])
+    problems = error.errors(include_url=False)
+    problem = problems[0]
+    # A number-or-distribution field: report the branch that matches what was written.
+    if isinstance(problem.get("input"), dict):
+        problem = next((p for p in problems if any("Draw" in str(part) for part in p["loc"])), problem)
+    loc = [part for part in problem["loc"] if not _is_union_tag(part)]
     if len(loc) > 2 and loc[0] == "events" and isinstance(loc[1], int):
         del loc[2]  # pydantic puts the event's kind (its union tag) into the path
     field = _readable_path(loc, raw)
@@ -215,6 +219,14 @@ def _first_problem(error: ValidationError, raw: dict[str, Any], source: str) -> 
     got = problem.get("input")
     shown = json.dumps(got) if isinstance(got, str | int | float | bool | None) else type(got).__name__
     return ScenarioError(source, field, f"got {shown}; {problem['msg'][0].lower()}{problem['msg'][1:]}")
+
+
+_UNION_TAGS = {"constrained-float", "float", "int", "str", "bool", "constrained-int"}
+
+
+def _is_union_tag(part: object) -> bool:
+    """pydantic names the union member it tried in an error's path: not a field of the file."""
+    return isinstance(part, str) and (part in _UNION_TAGS or "Draw" in part)
 
 
 def _readable_path(loc: list[Any], raw: dict[str, Any]) -> str:

@@ -30,6 +30,28 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False, validate_assignment=True)
 
 
+class Draw(Strict):
+    """A distribution a generated actor's attribute is drawn from (one draw per actor)."""
+
+    uniform: tuple[float, float] | None = Field(None, description="Uniform between the two bounds.")
+    beta: tuple[Annotated[float, Field(gt=0)], Annotated[float, Field(gt=0)]] | None = Field(
+        None, description="Beta(a, b), between 0 and 1."
+    )
+    normal: tuple[float, NonNegative] | None = Field(
+        None, description="Normal(mean, sd), clipped to the range."
+    )
+
+    @model_validator(mode="after")
+    def _one(self) -> Draw:
+        if sum(x is not None for x in (self.uniform, self.beta, self.normal)) != 1:
+            raise ValueError("give exactly one of uniform, beta or normal")
+        return self
+
+
+ShareOrDraw = Share | Draw
+NonNegativeOrDraw = NonNegative | Draw
+
+
 class Positions(Strict):
     """Weights of the utility an actor draws from a proposal (docs/ODD.md, "Positions")."""
 
@@ -78,17 +100,23 @@ class ActorSpec(Strict):
     home: str | None = Field(
         None, description="Firms: id of the home delegation; 'bloc' picks one of the bloc's delegations."
     )
-    alignment: Share = Field(0.0, description="Firms: weight of the home state's utility in the firm's.")
+    alignment: ShareOrDraw = Field(
+        0.0, description="Firms: weight of the home state's utility in the firm's."
+    )
     memberships: dict[str, str] = Field(
         default_factory=dict, description="Venue id → membership class (e.g. {tc: P}, {sg: member-state})."
     )
     subsidiaries: Annotated[int, Field(ge=1)] = Field(
         1, description="3GPP: Individual Memberships the firm holds through national subsidiaries."
     )
-    attendance: Share = Field(0.8, description="Chance of attending a meeting or returning a ballot.")
+    attendance: ShareOrDraw = Field(0.8, description="Chance of attending a meeting or returning a ballot.")
     delegates: Annotated[int, Field(ge=1)] = Field(1, description="People the actor sends to a meeting.")
-    contributions: NonNegative = Field(1.0, description="Contributions (proposals, drafts) per meeting.")
-    block_propensity: Share = Field(0.0, description="Readiness to vote no rather than abstain when unhappy.")
+    contributions: NonNegativeOrDraw = Field(
+        1.0, description="Contributions (proposals, drafts) per meeting."
+    )
+    block_propensity: ShareOrDraw = Field(
+        0.0, description="Readiness to vote no rather than abstain when unhappy."
+    )
 
 
 class Posts(Strict):
