@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sdo_sim.population import ABSENT, NO
+from sdo_sim.population import ABSENT, NO, YES
 from sdo_sim.proposals import Proposal
 from sdo_sim.rules import ietf
 from sdo_sim.venues.base import Venue
@@ -50,7 +50,8 @@ class WorkingGroup(Venue):
         answered = resolution + (1.0 - resolution) * proposal.quality
         unaddressed = int((self.model.rng.random(objections) >= answered).sum())
         decision = ietf.wg_rough_consensus(unaddressed, objections, objections)
-        comments = np.where(objecting, NO, ABSENT).astype(np.int8)
+        # In the positions table: objectors "no", others who took part "yes" (silence approves).
+        comments = np.where(objecting, NO, np.where(stance == ABSENT, ABSENT, YES)).astype(np.int8)
         self.record(proposal, week, stage, "ietf.wg", decision, participants, comments)
         if not decision.approved:
             if stage == "adoption":

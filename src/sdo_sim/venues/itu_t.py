@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sdo_sim.population import ABSENT, NO
+from sdo_sim.population import ABSENT, NO, YES
 from sdo_sim.proposals import Proposal
 from sdo_sim.rules import itu_t
 from sdo_sim.venues.base import Venue, consensus_decision, tally
@@ -97,7 +97,8 @@ class StudyGroup(Venue):
             decision = itu_t.aap_last_call(substantive)
         else:
             decision = itu_t.aap_additional_review(substantive)
-        comments = np.where(objecting, NO, ABSENT).astype(np.int8)
+        # In the positions table: objectors "no", others who took part "yes" (silence approves).
+        comments = np.where(objecting, NO, np.where(stance == ABSENT, ABSENT, YES)).astype(np.int8)
         self.record(proposal, week, stage, f"itu-t.aap.{stage}", decision, self.members, comments)
         if decision.approved:
             self.finish(proposal, week, "approved", True)
