@@ -41,6 +41,14 @@ def test_run_csv_with_positions_and_overrides(tmp_path: Path) -> None:
     assert pd.read_csv(out / "summary.csv")["proposals"].iloc[0] > 0
 
 
+def test_run_draws_the_overview_plot(tmp_path: Path) -> None:
+    out = tmp_path / "plotted"
+    result = sdo_sim("run", str(IETF), "--out", str(out), "--weeks", "60", "--plot")
+    assert result.returncode == 0, result.stderr
+    png = (out / "overview.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
+
+
 def test_run_refuses_non_empty_out_without_force(tmp_path: Path) -> None:
     out = tmp_path / "taken"
     out.mkdir()

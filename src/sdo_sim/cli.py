@@ -201,6 +201,7 @@ def run(
         bool, typer.Option("--positions", help="Also write every actor's position.")
     ] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace results already in --out.")] = False,
+    plot: Annotated[bool, typer.Option("--plot", help="Also draw overview.png.")] = False,
     sets: Annotated[list[str] | None, typer.Option("--set", help="Override a field: path=value.")] = None,
 ) -> None:
     """Run a scenario and write its tables (proposals, decisions, timeseries, summary)."""
@@ -214,8 +215,15 @@ def run(
     with progress_bar(scenario.name) as progress:
         result = run_scenario(scenario, seed, weeks=weeks, positions=positions,
                               overrides=parse_sets(sets or []), progress=progress)  # fmt: skip
-    written = write(result, out, fmt, force)
-    print_summary(result, out, [path.stem for path in written])
+    figures = None
+    if plot:
+        from sdo_sim.plots import overview
+
+        def figures(result: Any, folder: Path) -> list[Path]:
+            return [overview(result, folder / "overview.png")]
+
+    written = write(result, out, fmt, force, figures)
+    print_summary(result, out, [path.name if path.suffix == ".png" else path.stem for path in written])
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -179,8 +180,14 @@ def check_output(out: Path, force: bool) -> None:
         raise OutputError(f"--out {out}: folder is not empty; use --force to replace its results")
 
 
-def write(result: RunResult, out: Path, fmt: str = "parquet", force: bool = False) -> list[Path]:
-    """Write every table into a temporary folder beside `out`, then swap it into place."""
+def write(
+    result: RunResult,
+    out: Path,
+    fmt: str = "parquet",
+    force: bool = False,
+    figures: Callable[[RunResult, Path], list[Path]] | None = None,
+) -> list[Path]:
+    """Write every table (and figures) into a temporary folder beside `out`, then swap it into place."""
     check_output(out, force)
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -197,7 +204,10 @@ def write(result: RunResult, out: Path, fmt: str = "parquet", force: bool = Fals
             else:
                 table.to_csv(path, index=False)
             written.append(out / path.name)
-        manifest = dict(result.manifest, format=fmt, tables=[p.stem for p in written])
+        tables = [p.stem for p in written]
+        if figures is not None:
+            written += [out / p.name for p in figures(result, staging)]
+        manifest = dict(result.manifest, format=fmt, tables=tables)
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         _swap_into_place(staging, out)
     except BaseException:
