@@ -94,7 +94,7 @@ BAD = {
                            "  - {id: AD, kind: firm, count: 3, bloc: east, memberships: {wg: area-director}}\n"
                            "venues:\n  - {id: wg, kind: ietf, body: WG, posts: {chair: X}}\n", "venues.wg.posts.chair: 'X' is not a member of venue 'wg'"),
     "rule of another SDO": ("venues:\n  - {id: wg, kind: ietf, body: WG, rules: {iso.dis: {p_majority: 0.5}}}\n",
-                            "venues.wg.rules.iso.dis: not a procedure of a ietf venue; allowed: ietf.iesg"),
+                            "venues.wg.rules.iso.dis: not a procedure of an ietf venue; allowed: ietf.iesg"),
     "bad rule in an event": ("events:\n  - {week: 5, kind: rules, venue: wg, rules: {ietf.iesg: {standards_track_share: 7}}}\n",
                              "events[0].rules.ietf.iesg.standards_track_share: got 7; must be from 0 % to 100 %"),
     "posts event with unknown bloc": ("events:\n  - {week: 5, kind: posts, venue: wg, shares: {martians: 0.5}}\n",
@@ -147,3 +147,15 @@ def test_missing_scenario_file(tmp_path: Path) -> None:
     result = sdo_sim("validate", str(tmp_path / "nope.yaml"))
     assert result.returncode == 2
     assert result.stderr.strip() == f"sdo-sim: error: {tmp_path / 'nope.yaml'}: no such file"
+
+
+def test_validate_reports_every_bad_file_and_checks_the_rest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(f"extends: {IETF}\nweeks: many\n")
+    worse = tmp_path / "worse.yaml"
+    worse.write_text(f"extends: {IETF}\nseed: -2\n")
+    code, stderr = in_process(["validate", str(bad), str(IETF), str(worse)], capsys, monkeypatch)
+    assert code == 2
+    assert [line.split(": ")[2] for line in stderr.strip().splitlines()] == [str(bad), str(worse)]

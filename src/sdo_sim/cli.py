@@ -179,13 +179,21 @@ def validate(
     files: Annotated[list[Path], typer.Argument(help="Scenario files to check.")],
 ) -> None:
     """Check scenario files: every field, name and reference; one line per file."""
-    from sdo_sim.scenario import load_scenario
+    from sdo_sim.scenario import ScenarioError, load_scenario
 
+    bad = 0
     for path in files:
-        scenario = load_scenario(path)
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError as error:
+            print(f"sdo-sim: error: {error}", file=sys.stderr)
+            bad += 1
+            continue
         actors = sum(a.count for a in scenario.actors)
         print(f"ok: {path}: {scenario.name!r}, {actors} actors, {len(scenario.venues)} venue(s), "
               f"{len(scenario.events)} event(s), {scenario.weeks} weeks")  # fmt: skip
+    if bad:
+        raise typer.Exit(EXIT_BAD_INPUT)
 
 
 @app.command()

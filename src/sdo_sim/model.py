@@ -36,7 +36,7 @@ class SDOModel(mesa.Model):
         self._posts_share: dict[str, float] = {}
         self.positions_computed = 0  # actor-positions, for the benchmark
         self.decision_rows: list[dict[str, Any]] = []
-        self.position_chunks: list[tuple[int, np.ndarray, np.ndarray]] = []
+        self.position_chunks: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
         self._queue: list[tuple[int, int, Callable[..., None], tuple[Any, ...]]] = []
         self._sequence = 0
         self.actor_list: list[Actor] = []
@@ -185,10 +185,23 @@ class SDOModel(mesa.Model):
         if chair is not None:
             venue.chair = next((a.index for a in self.actor_list if a.name == chair), None)
         else:
-            venue.chair = self._draw_by_shares(members, shares, 1)[0]
+            venue.chair = self._draw_chair(members, shares)
         others = members[members != venue.chair]
         venue.posts = self._draw_by_shares(others, shares, min(venue.spec.posts.count, len(others)))
         self.posts_changed()
+
+    def _draw_chair(self, members: np.ndarray, shares: dict[str, float]) -> int:
+        """A chair from a bloc drawn with the shares as chances (the rest: any other member)."""
+        pop = self.population
+        roll, total = self.rng.random(), 0.0
+        for bloc, share in shares.items():
+            total += share
+            pool = members[pop.bloc[members] == pop.bloc_names.index(bloc)]
+            if roll < total and len(pool):
+                return int(self.rng.choice(pool))
+        named = np.isin(pop.bloc[members], [pop.bloc_names.index(b) for b in shares])
+        pool = members[~named] if (~named).any() else members
+        return int(self.rng.choice(pool))
 
     def _draw_by_shares(self, members: np.ndarray, shares: dict[str, float], count: int) -> list[int]:
         """`count` distinct members: round(share × count) from each named bloc, the rest from other blocs."""
@@ -240,7 +253,7 @@ class SDOModel(mesa.Model):
 
     def approval_rate(self) -> float:
         decided = self.approved_count() + self.failed_count()
-        return self.approved_count() / decided if decided else 0.0
+        return self.approved_count() / decided if decided else float("nan")
 
     def actor_count(self) -> int:
         return len(self.actor_list)

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 
 #: Gates decided by counting votes, where "yes > no but not approved" means a minority blocked.
 VOTED = frozenset({"iso.np", "iso.cd", "iso.dis", "iso.fdis", "itu-t.aap.meeting", "itu-t.tap.meeting",
-                   "itu-t.tap.consultation", "itu-t.question", "3gpp.vote", "ietf.iesg"})  # fmt: skip
+                   "itu-t.tap.consultation", "itu-t.question", "3gpp.vote"})  # fmt: skip
+#: Failures on the count itself (not for want of experts, replies or supporters).
+VOTE_FAILURES = frozenset({"not-approved", "not-authorised"})
 # Explicit column types, so that an empty run's tables combine with others in a sweep.
 PROPOSAL_TYPES: dict[str, Any] = {
     "proposal": str, "venue": str, "body": str, "proponent": str, "bloc": str, "submitted": "int64",
@@ -128,16 +130,17 @@ def _positions(model: SDOModel) -> pd.DataFrame:
     if not model.position_chunks:
         empty = {"decision": "int64", "actor": str, "bloc": str, "position": str}
         return pd.DataFrame({name: [] for name in empty}).astype(empty)
-    ids = np.concatenate([np.full(len(idx), d) for d, idx, _ in model.position_chunks])
-    actors = np.concatenate([idx for _, idx, _ in model.position_chunks])
-    stances = np.concatenate([s for _, _, s in model.position_chunks])
+    ids = np.concatenate([np.full(len(idx), d) for d, idx, _, _ in model.position_chunks])
+    actors = np.concatenate([idx for _, idx, _, _ in model.position_chunks])
+    stances = np.concatenate([s for _, _, s, _ in model.position_chunks])
+    bloc_at_decision = np.concatenate([b for _, _, _, b in model.position_chunks])
     pop = model.population
     names = np.array(pop.names, dtype=object)
     blocs = np.array([*pop.bloc_names, ""], dtype=object)
     words = np.array(["absent"] * 10, dtype=object)
     for code, word in POSITION_WORDS.items():
         words[code % 10] = word
-    return pd.DataFrame({"decision": ids, "actor": names[actors], "bloc": blocs[pop.bloc[actors]],
+    return pd.DataFrame({"decision": ids, "actor": names[actors], "bloc": blocs[bloc_at_decision],
                          "position": words[stances.astype(np.int64) % 10]})  # fmt: skip
 
 
@@ -160,7 +163,8 @@ def summarise(
         "decisions": len(decisions),
     }
     voted = decisions[decisions["procedure"].isin(VOTED) & decisions["yes"].notna() & decisions["no"].notna()]
-    blocked = voted[~voted["approved"].astype(bool) & (voted["yes"] > voted["no"])]
+    failed = voted["outcome"].isin(VOTE_FAILURES)
+    blocked = voted[failed & (voted["yes"] > voted["no"])]
     row["blocked_by_minority"] = len(blocked)
     for bloc in [*model.scenario.blocs, ""]:
         mine = decided[decided["bloc"] == bloc]

@@ -143,11 +143,14 @@ def test_every_example_scenario_runs_and_its_events_fire(path: Path) -> None:
 
     scenario = sdo_sim.load_scenario(path)
     assert scenario.events
-    model = SDOModel(scenario, seed=1)
-    model.run()
-    assert sorted(kind for _, kind in model.events.fired) == sorted(e.kind for e in scenario.events)
     timed = {e.week: e.kind for e in scenario.events if e.week is not None}
-    assert all(timed.get(week, kind) == kind for week, kind in model.events.fired)
+    fired: list[str] = []
+    for seed in (1, 2, 3):  # a condition depends on the run; each event must fire in some run
+        model = SDOModel(scenario, seed=seed)
+        model.run()
+        assert all(timed.get(week, kind) == kind for week, kind in model.events.fired)
+        fired += [kind for _, kind in model.events.fired]
+    assert set(fired) == {e.kind for e in scenario.events}
 
 
 def test_overrides_reach_rule_parameters_whose_procedure_ids_hold_dots() -> None:

@@ -66,7 +66,10 @@ def check_rules(kind: str, rules: dict[str, dict[str, object]], path: str) -> No
     for procedure, params in rules.items():
         own = sorted(p for p in PROCEDURES if p.startswith(family))
         if procedure not in own:
-            _fail(f"{path}.{procedure}", f"not a procedure of a {kind} venue; allowed: {', '.join(own)}")
+            article = "an" if kind[0] in "aeiou" else "a"
+            _fail(
+                f"{path}.{procedure}", f"not a procedure of {article} {kind} venue; allowed: {', '.join(own)}"
+            )
         try:
             resolve_params(PROCEDURES[procedure], params)
         except BallotError as error:

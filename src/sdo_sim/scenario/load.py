@@ -177,6 +177,9 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> 
     raw = resolve_extends(path)
     for dotted, value in (overrides or {}).items():
         set_path(raw, dotted, value, source)
+    if overrides:  # an override may itself be a data: reference
+        table_path = find_data_file(path.resolve().parent)
+        raw = resolve_data(raw, source, read_calibration(table_path) if table_path else None)
     return validate(raw, source)
 
 

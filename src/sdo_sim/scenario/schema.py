@@ -147,7 +147,7 @@ class Venue(Strict):
         4, description="Meetings without progress after which a work item is discontinued (3GPP: ~6 months)."
     )
     max_attempts: Annotated[int, Field(ge=1)] = Field(
-        2, description="Times a text may go back a stage after a failed gate before it is abandoned."
+        2, description="Failed gates that end a text: it goes back a stage after each earlier failure."
     )
     consensus_tolerance: Share = Field(
         0.1, description="Largest share of those present opposing at which the chair still finds consensus."

@@ -167,7 +167,8 @@ class Venue:
             proposal.gates.append(decision_id)
             proposal.procedure = procedure
         if model.record_positions and idx is not None and stance is not None:
-            model.position_chunks.append((decision_id, idx.copy(), stance.copy()))
+            bloc = model.population.bloc[idx]  # the bloc at the time of the decision
+            model.position_chunks.append((decision_id, idx.copy(), stance.copy(), bloc))
         return decision
 
     def finish(self, proposal: Proposal, week: int, outcome: str, approved: bool) -> None:
@@ -278,3 +279,17 @@ def consensus_decision(
         counts["supporters"] = supporters
     extra = {"tolerance": f"{tolerance:.0%}", "clause": clause}
     return Decision(judgement == "consensus", judgement, _CONSENSUS_TEXT[judgement], counts, extra)
+
+
+_SUPPORT_TEXT = {
+    True: "{supporters} members commit to the work, at least the {minimum} needed ({clause}).",
+    False: "Only {supporters} members commit to the work, under the {minimum} needed ({clause}).",
+}
+
+
+def support_decision(supporters: int, minimum: int, clause: str, passed: str) -> Decision:
+    """A work item's support gate: enough members commit to contribute."""
+    approved = supporters >= minimum
+    counts = {"supporters": supporters, "minimum": minimum}
+    outcome = passed if approved else "too-few-supporters"
+    return Decision(approved, outcome, _SUPPORT_TEXT[approved], counts, {"clause": clause})

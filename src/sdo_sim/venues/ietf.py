@@ -61,10 +61,12 @@ class WorkingGroup(Venue):
         elif stage == "adoption":
             proposal.stage, proposal.drafting_left = "wg-draft", self.spec.drafting_meetings
         else:
-            decision = ietf.last_call(7 * LAST_CALL_WEEKS, True, False, None, **self.params("ietf.last-call"))
+            params = self.params("ietf.last-call")
+            weeks = max(LAST_CALL_WEEKS, -(-params["wg_minimum_days"] // 7))  # never shorter than the rule
+            decision = ietf.last_call(7 * weeks, True, False, None, **params)
             self.record(proposal, week, "ietf-last-call", "ietf.last-call", decision)
             proposal.stage = "ietf-last-call"
-            self.later(week + LAST_CALL_WEEKS, self.iesg_ballot, proposal)
+            self.later(week + weeks, self.iesg_ballot, proposal)
 
     def iesg_ballot(self, proposal: Proposal, week: int) -> None:
         """Each Area Director ballots YES, NO OBJECTION, DISCUSS, ABSTAIN or RECUSE."""

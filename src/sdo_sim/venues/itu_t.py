@@ -11,7 +11,7 @@ import numpy as np
 from sdo_sim.population import ABSENT, NO, YES
 from sdo_sim.proposals import Proposal
 from sdo_sim.rules import itu_t
-from sdo_sim.venues.base import Venue, consensus_decision, tally
+from sdo_sim.venues.base import Venue, consensus_decision, support_decision, tally
 
 LAST_CALL_WEEKS, REVIEW_WEEKS, RESOLUTION_WEEKS = 4, 3, 4  # A.8 §4.1, §4.5; resolution: model choice
 QUESTION_WEEKS = 9  # Res. 1 §7.2.3: two months
@@ -31,11 +31,12 @@ class StudyGroup(Venue):
         utility, stance = self.stances(self.members, proposal)
         committed = self.commit(proposal, utility, stance, self.members)
         against, present, _ = self.opposition_share(self.members, stance)
-        decision = consensus_decision(
-            against, present, self.spec.consensus_tolerance, "Res. 1 §7.2.2", supporters=committed
-        )
         if committed < MIN_COMMITTED:
-            decision.outcome, decision.approved = "too-few-supporters", False
+            decision = support_decision(committed, MIN_COMMITTED, "Res. 1 §7.2.2", "")
+        else:
+            decision = consensus_decision(
+                against, present, self.spec.consensus_tolerance, "Res. 1 §7.2.2", supporters=committed
+            )
         self.record(proposal, week, "question", "chair-consensus", decision, self.members, stance)
         if decision.approved:
             self._adopt(proposal)

@@ -11,7 +11,7 @@ import numpy as np
 from sdo_sim.population import ABSENT, YES
 from sdo_sim.proposals import Proposal
 from sdo_sim.rules import threegpp
-from sdo_sim.venues.base import Venue, chair_judgement, consensus_decision, tally
+from sdo_sim.venues.base import Venue, chair_judgement, support_decision, tally
 
 MIN_SUPPORTERS = 4  # seed 001 L1673: each new work item needs at least four supporting members
 CANDIDATES = 3
@@ -34,12 +34,9 @@ class TechnicalSpecificationGroup(Venue):
         self.commit(proposal, utility, stance, self.members)
         support = (stance == YES) & (utility > self.model.scenario.positions.support_threshold)
         supporters = int(self.weights(self.members)[support].sum())
-        against, present, _ = self.opposition_share(self.members, stance)
-        decision = consensus_decision(against, present, 1.0, "3GPP WP Art. 39", supporters=supporters)
-        if supporters < MIN_SUPPORTERS:
-            decision.approved, decision.outcome = False, "too-few-supporters"
-        else:
-            decision.approved, decision.outcome = True, "work-item-approved"
+        decision = support_decision(
+            supporters, MIN_SUPPORTERS, "3GPP WP Art. 39; seed 001 L1673", "work-item-approved"
+        )
         self.record(proposal, week, "work-item", "3gpp.work-item", decision, self.members, stance)
         if decision.approved:
             proposal.stage, proposal.drafting_left = "drafting", self.spec.drafting_meetings
@@ -66,9 +63,9 @@ class TechnicalSpecificationGroup(Venue):
             self.retry_or_finish(proposal, week, decision.outcome, "drafting")
 
     def meeting(self, week: int) -> None:
-        """Elections fall due every `election_interval_weeks`, held at the first meeting once due."""
+        """Elections fall due every `election_interval_weeks` (the first chair serves a full term)."""
         every = self.spec.election_interval_weeks
-        due = getattr(self, "next_election", self.spec.first_meeting_week)
+        due = getattr(self, "next_election", self.spec.first_meeting_week + every)
         if every and week >= due and len(self.members) > 1:
             self.next_election = due + every * (1 + (week - due) // every)
             self.elect_chair(week)
@@ -79,7 +76,7 @@ class TechnicalSpecificationGroup(Venue):
         model, pop = self.model, self.model.population
         ranked = self.members[np.argsort(-pop.contributions[self.members], kind="stable")]
         candidates: list[int] = []
-        for actor in ranked.tolist():  # the most active member of each of the largest blocs
+        for actor in ranked.tolist():  # the most active member of each bloc, most active first
             if all(pop.bloc[actor] != pop.bloc[c] for c in candidates):
                 candidates.append(actor)
             if len(candidates) == CANDIDATES:
@@ -101,9 +98,10 @@ class TechnicalSpecificationGroup(Venue):
         assert decision is not None
         self.record(None, week, "election", "3gpp.election", decision)
         if decision.winner is not None:
-            self.chair = candidates[names.index(decision.winner)]
-            if self.chair in self.posts:  # the new chair leaves the post it held
-                self.posts.remove(self.chair)
+            winner, former = candidates[names.index(decision.winner)], self.chair
+            if winner in self.posts:  # the new chair's post passes to the former chair
+                self.posts[self.posts.index(winner)] = former if former is not None else winner
+            self.chair = winner
             model.posts_changed()
 
     def _ballot(self, standing: list[int]) -> dict[str, int]:
