@@ -28,3 +28,32 @@ def test_quick_start_has_exactly_two_commands_and_ci_runs_the_second() -> None:
     commands = [line for line in block.group(1).splitlines() if line.strip()]
     assert len(commands) == 2
     assert commands[1] in (ROOT / ".ci" / "run").read_text()
+
+
+ODD = (ROOT / "docs" / "ODD.md").read_text(encoding="utf-8")
+SCENARIOS_DOC = (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
+
+
+def _fields(model: type) -> set[str]:
+    from pydantic import BaseModel
+
+    names = set()
+    for name, field in model.model_fields.items():
+        names.add(name)
+        for arg in (field.annotation, *getattr(field.annotation, "__args__", ())):
+            if isinstance(arg, type) and issubclass(arg, BaseModel):
+                names |= _fields(arg)
+    return names
+
+
+def test_every_scenario_field_is_documented() -> None:
+    from sdo_sim.scenario import schema
+
+    models = (schema.Scenario, schema.ActorSpec, schema.Venue, schema.Posts, schema.Bloc, schema.Positions,
+              schema.BlocChange, schema.Surge, schema.RuleChange, schema.PostChange, schema.Draw)  # fmt: skip
+    for model in models:
+        for name in _fields(model):
+            as_code = re.compile(rf"(`|\{{){re.escape(name)}[`:]")  # `name` or {name: ...}
+            assert as_code.search(SCENARIOS_DOC), f"{model.__name__}.{name} missing from docs/scenarios.md"
+            in_path = re.compile(rf"[`.{{]{re.escape(name)}[`.:]")  # also inside `venues.<id>.name`
+            assert in_path.search(ODD), f"{model.__name__}.{name} missing from docs/ODD.md"
