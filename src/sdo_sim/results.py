@@ -137,11 +137,11 @@ def _positions(model: SDOModel) -> pd.DataFrame:
     pop = model.population
     names = np.array(pop.names, dtype=object)
     blocs = np.array([*pop.bloc_names, ""], dtype=object)
-    words = np.array(["absent"] * 10, dtype=object)
+    position = np.full(len(stances), "absent", dtype=object)
     for code, word in POSITION_WORDS.items():
-        words[code % 10] = word
+        position[stances == code] = word
     return pd.DataFrame({"decision": ids, "actor": names[actors], "bloc": blocs[bloc_at_decision],
-                         "position": words[stances.astype(np.int64) % 10]})  # fmt: skip
+                         "position": position})  # fmt: skip
 
 
 def summarise(

@@ -189,3 +189,16 @@ def test_generated_actors_draw_attributes_from_distributions() -> None:
 
     with pytest.raises(ScenarioError, match="exactly one of uniform, beta or normal"):
         sdo_sim.load_scenario(path, {"actors.P-west.attendance": {"beta": [2, 5], "uniform": [0, 1]}})
+
+
+def test_positions_table_keeps_every_kind_of_position() -> None:
+    path = ROOT / "scenarios" / "baselines" / "3gpp-tsg.yaml"
+    result = sdo_sim.run(path, seed=1, weeks=60, positions=True)
+    assert result.positions is not None
+    assert set(result.positions["position"]) == {"yes", "no", "abstain", "absent"}
+    votes = result.decisions[(result.decisions["procedure"] == "3gpp.vote") & (result.decisions["no"] > 0)]
+    first = votes.iloc[0]
+    positions = result.positions[result.positions["decision"] == first["decision"]]
+    # each position row is one Individual Member firm; Huawei and Ericsson carry several votes
+    assert (positions["position"] == "no").sum() > 0
+    assert (positions["position"] == "no").sum() <= first["no"]
