@@ -25,8 +25,8 @@ def test_run_writes_tables_and_prints_a_summary(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "approval_rate" in result.stdout
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["decisions.parquet", "manifest.json", "proposals.parquet", "summary.parquet",
-                     "timeseries.parquet"]  # fmt: skip
+    assert names == ["decisions.parquet", "events.parquet", "manifest.json", "proposals.parquet",
+                     "summary.parquet", "timeseries.parquet"]  # fmt: skip
     manifest = json.loads((out / "manifest.json").read_text())
     assert (manifest["seed"], manifest["weeks"], manifest["format"]) == (3, 60, "parquet")
     assert len(pd.read_parquet(out / "timeseries.parquet")) == 60
@@ -49,7 +49,7 @@ def test_run_draws_the_overview_plot(tmp_path: Path) -> None:
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
 
 
-def test_run_refuses_non_empty_out_without_force(tmp_path: Path) -> None:
+def test_run_refuses_non_empty_out_without_force_and_never_replaces_other_files(tmp_path: Path) -> None:
     out = tmp_path / "taken"
     out.mkdir()
     (out / "keep.txt").write_text("mine")
@@ -59,9 +59,17 @@ def test_run_refuses_non_empty_out_without_force(tmp_path: Path) -> None:
         result.stderr.strip()
         == f"sdo-sim: error: --out {out}: folder is not empty; use --force to replace its results"
     )
+    forced = sdo_sim("run", str(IETF), "--out", str(out), "--weeks", "10", "--force")
+    assert forced.returncode == 2 and "'keep.txt', which is not an sdo-sim result" in forced.stderr
     assert (out / "keep.txt").read_text() == "mine"
-    assert sdo_sim("run", str(IETF), "--out", str(out), "--weeks", "10", "--force").returncode == 0
-    assert not (out / "keep.txt").exists()
+
+    results = tmp_path / "results"
+    assert sdo_sim("run", str(IETF), "--out", str(results), "--weeks", "10", "--seed", "1").returncode == 0
+    assert (
+        sdo_sim("run", str(IETF), "--out", str(results), "--weeks", "10", "--seed", "2", "--force").returncode
+        == 0
+    )
+    assert json.loads((results / "manifest.json").read_text())["seed"] == 2
 
 
 def test_validate_ok() -> None:
@@ -159,3 +167,47 @@ def test_validate_reports_every_bad_file_and_checks_the_rest(
     code, stderr = in_process(["validate", str(bad), str(IETF), str(worse)], capsys, monkeypatch)
     assert code == 2
     assert [line.split(": ")[2] for line in stderr.strip().splitlines()] == [str(bad), str(worse)]
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (["--set", "blocs.east.cohesion=1.5"], f"{IETF} with blocs.east.cohesion=1.5: blocs.east.cohesion: got 1.5"),
+        (["--set", "events[0].week=3"], "events has no item 0"),
+        (["--seed", "-1"], "--seed: got -1; must be a whole number from 0 to 2**63 - 1"),
+        (["--seed", "99999999999999999999"], "--seed: got 99999999999999999999"),
+        (["--weeks", "10000"], "with --weeks 10000: weeks: got 10000; input should be less than or equal to 5200"),
+    ],
+)  # fmt: skip
+def test_bad_options_get_one_line_and_exit_2(
+    tmp_path: Path,
+    extra: list[str],
+    expected: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    code, stderr = in_process(["run", str(IETF), "--out", str(tmp_path / "out"), *extra], capsys, monkeypatch)
+    assert code == 2, stderr
+    assert len(stderr.strip().splitlines()) == 1 and expected in stderr, stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_weeks_shorter_than_an_event_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scenario = ROOT / "scenarios" / "iso-bloc-voting.yaml"
+    code, stderr = in_process(
+        ["run", str(scenario), "--out", str(tmp_path / "o"), "--weeks", "20"], capsys, monkeypatch
+    )
+    assert code == 2 and "events[0].week: got 52; the scenario ends at week 19" in stderr, stderr
+
+
+def test_overrides_accept_the_paths_errors_print() -> None:
+    scenario = sdo_sim_load(ROOT / "scenarios" / "iso-bloc-voting.yaml", {"events[0].week": 60})
+    assert scenario.events[0].week == 60
+
+
+def sdo_sim_load(path: Path, overrides: dict) -> object:
+    from sdo_sim.scenario import load_scenario
+
+    return load_scenario(path, overrides)

@@ -19,9 +19,10 @@ class EventQueue:
 
     def __init__(self, events: list[Any]) -> None:
         self.pending = list(events)
+        self.order = {id(e): i for i, e in enumerate(events)}  # the event's index in the scenario
         self.conditions = {id(e): parse_condition(e.when) for e in events if e.when is not None}
         self.metrics_used = {condition[0] for condition in self.conditions.values()}
-        self.fired: list[tuple[int, str]] = []
+        self.fired: list[tuple[int, str, int]] = []  # (week, kind, index in the scenario's events)
 
     def fire_due(self, model: SDOModel, week: int) -> None:
         """Apply every event due this week, in scenario order."""
@@ -37,7 +38,7 @@ class EventQueue:
         for event in due:
             self.pending.remove(event)
             APPLY[event.kind](model, event)
-            self.fired.append((week, event.kind))
+            self.fired.append((week, event.kind, self.order[id(event)]))
 
 
 def _bloc(model: SDOModel, event: BlocChange) -> None:

@@ -46,6 +46,11 @@ def print_summary(result: RunResult, out: Path, tables: list[str]) -> None:
             table.add_row(name, _show(row[name]))
     console = Console()
     console.print(table)
+    if len(result.events):
+        fired = "; ".join(f"week {r.week}: {r.kind} (events[{r.event}])" for r in result.events.itertuples())
+        console.print(f"events fired: {fired}")
+    elif result.manifest.get("events"):
+        console.print("events fired: none")
     console.print(f"tables written to {out}/: " + ", ".join([*tables, "manifest.json"]))
 
 

@@ -37,7 +37,7 @@ DECISION_TYPES: dict[str, Any] = {
     "counts": str, "proponent_bloc": str,
 }  # fmt: skip
 POSITION_WORDS = {YES: "yes", NO: "no", ABSTAIN: "abstain", ABSENT: "absent"}
-TABLES = ("proposals", "decisions", "positions", "timeseries", "summary")
+TABLES = ("proposals", "decisions", "positions", "timeseries", "events", "summary")
 
 
 class OutputError(SdoSimError):
@@ -54,6 +54,7 @@ class RunResult:
     summary: pd.DataFrame
     manifest: dict[str, Any]
     positions: pd.DataFrame | None = None
+    events: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"week": [], "kind": [], "event": []}))
     tables: tuple[str, ...] = field(default=TABLES)
 
 
@@ -123,7 +124,11 @@ def collect(model: SDOModel, manifest: dict[str, Any]) -> RunResult:
     timeseries = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     positions = _positions(model) if model.record_positions else None
     summary = pd.DataFrame([summarise(model, proposals, decisions, manifest)])
-    return RunResult(proposals, decisions, timeseries, summary, manifest, positions)
+    events = pd.DataFrame(
+        [{"week": week, "kind": kind, "event": index} for week, kind, index in model.events.fired],
+        columns=["week", "kind", "event"],
+    ).astype({"week": "int64", "kind": str, "event": "int64"})
+    return RunResult(proposals, decisions, timeseries, summary, manifest, positions, events)
 
 
 def _positions(model: SDOModel) -> pd.DataFrame:
@@ -177,11 +182,23 @@ def summarise(
 
 
 def check_output(out: Path, force: bool) -> None:
-    """Refuse a non-empty output folder unless forced, before any work is done."""
+    """Refuse a non-empty output folder unless forced, and never replace a folder holding other files."""
     if out.exists() and not out.is_dir():
         raise OutputError(f"--out {out}: exists and is not a folder")
-    if out.exists() and any(out.iterdir()) and not force:
+    if not out.exists() or not any(out.iterdir()):
+        return
+    if not force:
         raise OutputError(f"--out {out}: folder is not empty; use --force to replace its results")
+    ours = {f"{name}.{ext}" for name in TABLES for ext in ("parquet", "csv")} | {
+        "manifest.json",
+        "overview.png",
+    }
+    others = sorted(p.name for p in out.iterdir() if p.name not in ours)
+    if others:
+        raise OutputError(
+            f"--out {out}: holds {others[0]!r}, which is not an sdo-sim result; --force replaces only "
+            "results folders, so choose another folder"
+        )
 
 
 def write(

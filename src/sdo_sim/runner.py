@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sdo_sim.errors import SdoSimError
 from sdo_sim.model import SDOModel
 from sdo_sim.results import RunResult, collect
 from sdo_sim.scenario import Scenario, load_scenario, scenario_hash
@@ -30,9 +31,15 @@ def run(
         for dotted, value in overrides.items():
             set_path(raw, dotted, value)
         scenario = validate(raw, scenario.name)
-    if weeks is not None:
-        scenario = scenario.model_copy(update={"weeks": weeks})
+    if weeks is not None:  # re-checked like any field: events must fall within the horizon
+        from sdo_sim.scenario.load import validate
+
+        scenario = validate(
+            {**scenario.model_dump(mode="json"), "weeks": weeks}, f"{scenario.name} with --weeks {weeks}"
+        )
     seed = scenario.seed if seed is None else seed
+    if not 0 <= seed < 2**63:
+        raise SdoSimError(f"--seed: got {seed}; must be a whole number from 0 to 2**63 - 1")
     model = SDOModel(scenario, seed=seed, record_positions=positions)
     model.run(progress)
     from sdo_sim import __version__
@@ -44,5 +51,6 @@ def run(
         "weeks": scenario.weeks,
         "sdo_sim_version": __version__,
         "positions": positions,
+        "events": len(scenario.events),
     }
     return collect(model, manifest)

@@ -35,10 +35,10 @@ def test_same_seed_same_bytes_different_seed_different_tables(tmp_path: Path) ->
     path = ROOT / "scenarios" / "baselines" / "iso-technical-committee.yaml"
     for name, seed in (("a", 7), ("b", 7), ("c", 8)):
         write(sdo_sim.run(path, seed=seed, positions=True), tmp_path / name)
-    for table in ("proposals", "decisions", "positions", "timeseries", "summary"):
+    for table in ("proposals", "decisions", "positions", "timeseries", "events", "summary"):
         a, b, c = ((tmp_path / run / f"{table}.parquet").read_bytes() for run in "abc")
         assert a == b, table
-        if table != "summary":
+        if table not in ("summary", "events"):
             assert a != c, table
     assert (tmp_path / "a" / "manifest.json").read_bytes() == (tmp_path / "b" / "manifest.json").read_bytes()
 
@@ -78,7 +78,8 @@ def test_write_refuses_a_non_empty_folder_and_keeps_old_results_on_failure(
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no staging folder left behind
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["seed"] == 1 and manifest["tables"] == ["proposals", "decisions", "timeseries", "summary"]
+    assert manifest["seed"] == 1
+    assert manifest["tables"] == ["proposals", "decisions", "timeseries", "events", "summary"]
 
 
 def test_events_fire_at_a_week_and_on_a_condition() -> None:
@@ -96,7 +97,14 @@ def test_events_fire_at_a_week_and_on_a_condition() -> None:
 
     model = SDOModel(validate(raw, "surge"), seed=1)
     model.run()
-    assert model.events.fired == [(20, "bloc"), (30, "surge")]
+    assert model.events.fired == [(20, "bloc", 0), (30, "surge", 1)]
+    from sdo_sim.results import collect
+
+    events = collect(model, {"scenario": "surge", "seed": 1, "weeks": 60}).events
+    assert events.to_dict("records") == [
+        {"week": 20, "kind": "bloc", "event": 0},
+        {"week": 30, "kind": "surge", "event": 1},
+    ]
     assert model.scenario.blocs["east"].cohesion == 1.0
     series = model.datacollector.get_model_vars_dataframe()
     assert series["actors"].iloc[29] + 150 == series["actors"].iloc[30]
@@ -148,8 +156,8 @@ def test_every_example_scenario_runs_and_its_events_fire(path: Path) -> None:
     for seed in (1, 2, 3):  # a condition depends on the run; each event must fire in some run
         model = SDOModel(scenario, seed=seed)
         model.run()
-        assert all(timed.get(week, kind) == kind for week, kind in model.events.fired)
-        fired += [kind for _, kind in model.events.fired]
+        assert all(timed.get(week, kind) == kind for week, kind, _ in model.events.fired)
+        fired += [kind for _, kind, _ in model.events.fired]
     assert set(fired) == {e.kind for e in scenario.events}
 
 

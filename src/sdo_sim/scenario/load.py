@@ -133,14 +133,23 @@ def set_path(data: dict[str, Any], dotted: str, value: Any, source: str = "overr
             if not matches and part.isdigit() and int(part) < len(node):
                 matches = [node[int(part)]]
             if not matches:
-                ids = [str(item.get("id")) for item in node if isinstance(item, dict)]
-                raise ScenarioError(source, dotted, f"no item {part!r} here; ids: {', '.join(ids)}")
+                ids = [str(item["id"]) for item in node if isinstance(item, dict) and "id" in item]
+                known = (
+                    f"ids: {', '.join(ids)}"
+                    if ids
+                    else f"items 0 to {len(node) - 1}"
+                    if node
+                    else "it is empty"
+                )
+                raise ScenarioError(source, dotted, f"no item {part!r} here; {known}")
             if last:
                 raise ScenarioError(source, dotted, "addresses a whole list item; name one of its fields")
             node = matches[0]
         elif isinstance(node, dict):
             if last:
                 node[part] = value
+            elif part not in node and parts[i + 1].isdigit():
+                raise ScenarioError(source, dotted, f"{part} has no item {parts[i + 1]}")
             else:
                 node = node.setdefault(part, {})
         else:
@@ -148,10 +157,11 @@ def set_path(data: dict[str, Any], dotted: str, value: Any, source: str = "overr
 
 
 def _split_path(dotted: str) -> list[str]:
-    """Split a dotted path, keeping a procedure id after `rules` whole (`rules.3gpp.vote.affiliates`)."""
+    """Split a dotted path, keeping a procedure id after `rules` whole (`rules.3gpp.vote.affiliates`);
+    `events[0].week` is read as `events.0.week`, as error messages write it."""
     from sdo_sim.rules import PROCEDURES
 
-    raw = dotted.split(".")
+    raw = re.sub(r"\[(\d+)\]", r".\1", dotted).split(".")
     parts: list[str] = []
     i = 0
     while i < len(raw):
@@ -175,12 +185,15 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> 
     path = Path(path)
     source = str(path)
     raw = resolve_extends(path)
-    for dotted, value in (overrides or {}).items():
-        set_path(raw, dotted, value, source)
-    if overrides:  # an override may itself be a data: reference
-        table_path = find_data_file(path.resolve().parent)
-        raw = resolve_data(raw, source, read_calibration(table_path) if table_path else None)
-    return validate(raw, source)
+    if not overrides:
+        return validate(raw, source)
+    validate(copy.deepcopy(raw), source)  # a problem of the file itself is the file's
+    label = f"{source} with {', '.join(f'{k}={v!r}' for k, v in overrides.items())}"
+    for dotted, value in overrides.items():
+        set_path(raw, dotted, value, label)
+    table_path = find_data_file(path.resolve().parent)  # an override may itself be a data: reference
+    raw = resolve_data(raw, label, read_calibration(table_path) if table_path else None)
+    return validate(raw, label)
 
 
 def validate(raw: dict[str, Any], source: str) -> Scenario:

@@ -241,7 +241,7 @@ class Scenario(Strict):
     weeks: Annotated[int, Field(ge=1, le=5200)] = Field(
         208, description="Horizon in weeks (one step = one week)."
     )
-    seed: Annotated[int, Field(ge=0)] = Field(0, description="Default seed; `--seed` overrides it.")
+    seed: Annotated[int, Field(ge=0, lt=2**63)] = Field(0, description="Default seed; `--seed` overrides it.")
     dimensions: Annotated[int, Field(ge=1, le=3)] = Field(2, description="Dimensions of the issue space.")
     positions: Positions = Field(default_factory=Positions)
     quality: tuple[Annotated[float, Field(gt=0)], Annotated[float, Field(gt=0)]] = Field(
