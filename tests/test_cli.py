@@ -135,3 +135,18 @@ def test_the_same_file_twice_is_refused() -> None:
     result = sdo_sim("tally", path, path)
     assert result.returncode == 2
     assert "given twice" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["tally"], "sdo-sim tally: Missing argument 'files'."),
+        (["nosuch"], "No such command 'nosuch'."),
+        (["run", "x.yaml", "--out", "o", "--weeks", "0"], "Invalid value for '--weeks'"),
+    ],
+)
+def test_usage_errors_are_one_line_too(args: list[str], expected: str) -> None:
+    result = sdo_sim(*args)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("sdo-sim: error: ") and expected in lines[0], result.stderr

@@ -237,15 +237,26 @@ def run(
 def main() -> None:
     """Console entry point: run the app; never let a traceback reach the user."""
     try:
-        app()
+        code = app(standalone_mode=False)
+    except typer.Exit as exit_:
+        code = exit_.exit_code
+    except typer.Abort:
+        print("sdo-sim: interrupted", file=sys.stderr)
+        sys.exit(130)
     except SdoSimError as error:
         print(f"sdo-sim: error: {error}", file=sys.stderr)
         sys.exit(EXIT_BAD_INPUT)
     except KeyboardInterrupt:
         print("sdo-sim: interrupted", file=sys.stderr)
         sys.exit(130)
-    except Exception as error:  # an internal bug: one line, the traceback on request
-        if os.environ.get("SDO_SIM_DEBUG"):
+    except Exception as error:
+        if hasattr(error, "format_message") and hasattr(error, "exit_code"):
+            # click's usage errors (typer vendors click): one line rather than a box
+            ctx = getattr(error, "ctx", None)
+            where = f"{ctx.command_path}: " if ctx is not None else ""
+            print(f"sdo-sim: error: {where}{error.format_message()} (see --help)", file=sys.stderr)
+            sys.exit(error.exit_code if error.exit_code else EXIT_BAD_INPUT)
+        if os.environ.get("SDO_SIM_DEBUG"):  # an internal bug: one line, the traceback on request
             raise
         print(
             f"sdo-sim: internal error: {type(error).__name__}: {error} "
@@ -253,6 +264,7 @@ def main() -> None:
             file=sys.stderr,
         )
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":
