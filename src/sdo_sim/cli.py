@@ -237,7 +237,7 @@ def run(
 def main() -> None:
     """Console entry point: run the app; never let a traceback reach the user."""
     try:
-        code = app(standalone_mode=False)
+        code = app(standalone_mode=False, prog_name="sdo-sim")
     except typer.Exit as exit_:
         code = exit_.exit_code
     except typer.Abort:
