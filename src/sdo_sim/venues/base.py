@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 SPONSORS = 4  # co-sponsors who carry the drafting besides the proponent
 
 
-class Venue:
+class Venue(ABC):
     """A standards body: its members, calendar and the pipeline its proposals travel."""
 
     kind = ""
@@ -104,13 +105,16 @@ class Venue:
         return [model.new_proposal(self, int(actor), week) for actor in chosen]
 
     def proponent_pool(self) -> np.ndarray:
+        """The members who may propose (all by default)."""
         return self.members
 
+    @abstractmethod
     def start(self, proposal: Proposal, week: int) -> None:
-        raise NotImplementedError
+        """The first gate of a new proposal (each venue kind has its own)."""
 
+    @abstractmethod
     def at_meeting(self, proposal: Proposal, week: int) -> None:
-        raise NotImplementedError
+        """An open proposal's step at a meeting (each venue kind has its own)."""
 
     def later(self, week: int, callback: Callable[..., None], *args: Any) -> None:
         """Run `callback(*args)` at `week` (a ballot's closing, a review's end)."""
