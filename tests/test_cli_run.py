@@ -211,3 +211,12 @@ def sdo_sim_load(path: Path, overrides: dict) -> object:
     from sdo_sim.scenario import load_scenario
 
     return load_scenario(path, overrides)
+
+
+def test_scenarios_lists_every_runnable_file() -> None:
+    result = sdo_sim("scenarios", str(ROOT / "scenarios"))
+    assert result.returncode == 0, result.stderr
+    for name in ("ITU-T study group baseline", "ISO bloc voting", "3GPP participation surge"):
+        assert name in result.stdout
+    assert "blocs.yaml" not in result.stdout  # a fragment, not a scenario
+    assert sdo_sim("scenarios", "no-such-folder").returncode == 2

@@ -196,6 +196,35 @@ def validate(
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
+@app.command("scenarios")
+def list_scenarios(
+    folder: Annotated[Path, typer.Argument(help="Folder to look in.")] = Path("scenarios"),
+) -> None:
+    """List the scenario files in a folder: name, venues, events and what each is for."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from sdo_sim.scenario import ScenarioError, load_scenario
+
+    if not folder.is_dir():
+        fail("scenarios", f"{folder}: no such folder")
+    table = Table(title=f"Scenarios in {folder}", show_lines=True, expand=True)
+    table.add_column("file", ratio=3, overflow="fold")
+    table.add_column("name", ratio=2, overflow="fold")
+    table.add_column("venues", no_wrap=True)
+    table.add_column("events", justify="right")
+    table.add_column("description", ratio=4, overflow="fold")
+    for path in sorted(folder.rglob("*.yaml")):
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError:
+            continue  # a fragment such as common/blocs.yaml, meant to be extended
+        venues = ", ".join(f"{v.id} ({v.kind})" for v in scenario.venues)
+        table.add_row(str(path.relative_to(folder)), scenario.name, venues, str(len(scenario.events)),
+                      scenario.description)  # fmt: skip
+    Console(width=max(Console().width, 120)).print(table)
+
+
 @app.command()
 def run(
     scenario: Annotated[Path, typer.Argument(help="The scenario file (YAML).")],
