@@ -8,7 +8,7 @@ test is not met.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -174,32 +174,37 @@ def enquiry_vote(
     return Decision(True, "approved", _ENQUIRY_YES, counts, extra)
 
 
-def dis_vote(
-    p_yes: int,
-    p_no: int,
-    all_yes: int,
-    all_no: int,
-    *,
-    p_majority: Fraction = Fraction(2, 3),
-    max_negative: Fraction = Fraction(1, 4),
-) -> Decision:
-    """Enquiry draft (DIS; CDV in IEC), twelve-week vote of all national bodies (§2.6.3)."""
-    return enquiry_vote(p_yes, p_no, all_yes, all_no, p_majority=p_majority,
-                        max_negative=max_negative, clause="Directives Part 1 §2.6.3")  # fmt: skip
+def _enquiry_rule(name: str, clause: str, doc: str) -> Callable[..., Decision]:
+    """DIS and FDIS share the test of §2.6.3 and §2.7.3; only the clause they cite differs."""
+
+    def rule(
+        p_yes: int,
+        p_no: int,
+        all_yes: int,
+        all_no: int,
+        *,
+        p_majority: Fraction = Fraction(2, 3),
+        max_negative: Fraction = Fraction(1, 4),
+    ) -> Decision:
+        return enquiry_vote(
+            p_yes, p_no, all_yes, all_no, p_majority=p_majority, max_negative=max_negative, clause=clause
+        )
+
+    rule.__name__ = rule.__qualname__ = name
+    rule.__doc__ = doc
+    return rule
 
 
-def fdis_vote(
-    p_yes: int,
-    p_no: int,
-    all_yes: int,
-    all_no: int,
-    *,
-    p_majority: Fraction = Fraction(2, 3),
-    max_negative: Fraction = Fraction(1, 4),
-) -> Decision:
-    """Final draft (FDIS), eight-week vote of all national bodies (§2.7.3)."""
-    return enquiry_vote(p_yes, p_no, all_yes, all_no, p_majority=p_majority,
-                        max_negative=max_negative, clause="Directives Part 1 §2.7.3")  # fmt: skip
+dis_vote = _enquiry_rule(
+    "dis_vote",
+    "Directives Part 1 §2.6.3",
+    "Enquiry draft (DIS; CDV in IEC), twelve-week vote of all national bodies (§2.6.3).",
+)
+fdis_vote = _enquiry_rule(
+    "fdis_vote",
+    "Directives Part 1 §2.7.3",
+    "Final draft (FDIS), eight-week vote of all national bodies (§2.7.3).",
+)
 
 
 # --- ballot level -------------------------------------------------------------------------
