@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
-from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -17,6 +17,7 @@ import typer
 
 from sdo_sim import __version__
 from sdo_sim.errors import BallotError, SdoSimError
+from sdo_sim.inputs import InputError
 from sdo_sim.rules import tally as tally_ballot
 
 app = typer.Typer(
@@ -30,13 +31,16 @@ EXIT_BAD_INPUT = 2
 MAX_ERROR_LINES = 20
 
 
-class InputError(SdoSimError):
-    """A file the user gave cannot be read or parsed."""
-
-
 def report_error(source: str, message: str) -> None:
     """Print one error line, naming the file (or standard input) it is about."""
-    print(f"sdo-sim: error: {source}: {message}", file=sys.stderr)
+    error_line(f"{source}: {message}")
+
+
+def error_line(message: str, kind: str = "error") -> None:
+    """The one way errors reach the user: one line, with anything unprintable escaped."""
+    from sdo_sim.inputs import printable
+
+    print(f"sdo-sim: {kind}: {printable(message)}", file=sys.stderr)
 
 
 def fail(source: str, message: str) -> NoReturn:
@@ -46,22 +50,15 @@ def fail(source: str, message: str) -> NoReturn:
 
 
 def read_json(path: str) -> tuple[str, Any]:
-    """Read a JSON document from a file or `-` (standard input); decimals stay exact."""
+    """Read a JSON document from a file or `-` (standard input), bounded; decimals stay exact."""
+    from sdo_sim.inputs import decode, load_json, read_bytes, read_stdin
+
     source = "<stdin>" if path == "-" else path
     try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{source}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{source}: is a directory, not a JSON file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"{source}: cannot be read ({error})") from None
-    try:
-        return source, json.loads(text, parse_float=Decimal)
-    except json.JSONDecodeError as error:
-        raise InputError(
-            f"{source}: not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
-        ) from None
+        data = read_stdin("ballot") if path == "-" else read_bytes(Path(path), "ballot")
+        return source, load_json(decode(data))
+    except InputError as error:
+        raise InputError(f"{source}: {error}") from None
 
 
 def tally_document(document: Any) -> tuple[Any, list[str]]:
@@ -136,13 +133,18 @@ def tally(
         print_table(files, outputs)
         return
     document = outputs[0] if len(outputs) == 1 else dict(zip(files, outputs, strict=True))
-    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    # JSON escapes C0 controls itself; C1 controls and line separators would reach the terminal raw
+    sys.stdout.write(re.sub("[\x80-\x9f\u2028\u2029]", lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
 
 def print_table(files: list[str], outputs: list[Any]) -> None:
     """Decisions as a readable table: one row per ballot."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
+
+    from sdo_sim.inputs import printable
 
     console = Console(width=max(Console().width, 120))
     table = Table(title="Decisions", show_lines=True, expand=True)
@@ -155,43 +157,53 @@ def print_table(files: list[str], outputs: list[Any]) -> None:
         for index, row in enumerate(rows):
             name = row.get("id") or Path(path).name + (f"[{index}]" if isinstance(result, list) else "")
             colour = "green" if row["approved"] else "red"
-            table.add_row(str(name), row["procedure"], f"[{colour}]{row['outcome']}[/]", row["reason"])
+            table.add_row(Text(printable(str(name))), row["procedure"], Text(row["outcome"], style=colour),
+                          Text(printable(row["reason"])))  # fmt: skip
     console.print(table)
 
 
 def parse_sets(values: list[str]) -> dict[str, Any]:
     """`--set path=value` options as overrides (values read as YAML scalars: 0.9, true, east)."""
-    import yaml
-
-    from sdo_sim.scenario.load import Yaml12Loader
+    from sdo_sim.inputs import InputError, load_yaml, shorten
 
     overrides: dict[str, Any] = {}
     for item in values:
         path, sep, text = item.partition("=")
-        if not sep or not path:
-            raise InputError(f"--set {item!r}: write path=value, e.g. blocs.east.cohesion=0.9")
-        overrides[path.strip()] = yaml.load(text, Loader=Yaml12Loader)
+        if not sep or not path.strip():
+            raise InputError(f"--set {shorten(item)!r}: write path=value, e.g. blocs.east.cohesion=0.9")
+        try:
+            overrides[path.strip()] = load_yaml(text)
+        except InputError as error:
+            raise InputError(f"--set {shorten(item)!r}: {error}") from None
     return overrides
+
+
+DATA_OPTION = typer.Option(
+    "--data", help="Calibration table for data: references (default: the scenario's repository's "
+    "data/calibration.csv, else sdo_sim's own).",
+)  # fmt: skip
 
 
 @app.command()
 def validate(
     files: Annotated[list[Path], typer.Argument(help="Scenario files to check.")],
+    data: Annotated[Path | None, DATA_OPTION] = None,
 ) -> None:
-    """Check scenario files: every field, name and reference; one line per file."""
-    from sdo_sim.scenario import ScenarioError, load_scenario
+    """Check scenario files: every field, name and reference; one line per file, every file checked."""
+    from sdo_sim.inputs import printable
+    from sdo_sim.scenario import load_scenario
 
     bad = 0
     for path in files:
         try:
-            scenario = load_scenario(path)
-        except ScenarioError as error:
-            print(f"sdo-sim: error: {error}", file=sys.stderr)
+            scenario = load_scenario(path, data_file=data)
+        except SdoSimError as error:
+            error_line(str(error))
             bad += 1
             continue
         actors = sum(a.count for a in scenario.actors)
-        print(f"ok: {path}: {scenario.name!r}, {actors} actors, {len(scenario.venues)} venue(s), "
-              f"{len(scenario.events)} event(s), {scenario.weeks} weeks")  # fmt: skip
+        print(printable(f"ok: {path}: {scenario.name!r}, {actors} actors, {len(scenario.venues)} venue(s), "
+                        f"{len(scenario.events)} event(s), {scenario.weeks} weeks"))  # fmt: skip
     if bad:
         raise typer.Exit(EXIT_BAD_INPUT)
 
@@ -203,12 +215,14 @@ def list_scenarios(
     """List the scenario files in a folder: name, venues, events and what each is for."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    from sdo_sim.scenario import ScenarioError, load_scenario
+    from sdo_sim.inputs import printable
+    from sdo_sim.scenario import load_scenario
 
     if not folder.is_dir():
         fail("scenarios", f"{folder}: no such folder")
-    table = Table(title=f"Scenarios in {folder}", show_lines=True, expand=True)
+    table = Table(title=Text(printable(f"Scenarios in {folder}")), show_lines=True, expand=True)
     table.add_column("file", ratio=3, overflow="fold")
     table.add_column("name", ratio=2, overflow="fold")
     table.add_column("venues", no_wrap=True)
@@ -217,11 +231,12 @@ def list_scenarios(
     for path in sorted(folder.rglob("*.yaml")):
         try:
             scenario = load_scenario(path)
-        except ScenarioError:
+        except SdoSimError:
             continue  # a fragment such as common/blocs.yaml, meant to be extended
         venues = ", ".join(f"{v.id} ({v.kind})" for v in scenario.venues)
-        table.add_row(str(path.relative_to(folder)), scenario.name, venues, str(len(scenario.events)),
-                      scenario.description)  # fmt: skip
+        cells = (str(path.relative_to(folder)), scenario.name, venues, str(len(scenario.events)),
+                 scenario.description)  # fmt: skip
+        table.add_row(*(Text(printable(cell)) for cell in cells))  # user text is never markup
     Console(width=max(Console().width, 120)).print(table)
 
 
@@ -269,28 +284,25 @@ def main() -> None:
         code = app(standalone_mode=False, prog_name="sdo-sim")
     except typer.Exit as exit_:
         code = exit_.exit_code
-    except typer.Abort:
+    except (typer.Abort, KeyboardInterrupt):
         print("sdo-sim: interrupted", file=sys.stderr)
         sys.exit(130)
     except SdoSimError as error:
-        print(f"sdo-sim: error: {error}", file=sys.stderr)
+        error_line(str(error))
         sys.exit(EXIT_BAD_INPUT)
-    except KeyboardInterrupt:
-        print("sdo-sim: interrupted", file=sys.stderr)
-        sys.exit(130)
     except Exception as error:
         if hasattr(error, "format_message") and hasattr(error, "exit_code"):
             # click's usage errors (typer vendors click): one line rather than a box
             ctx = getattr(error, "ctx", None)
             where = f"{ctx.command_path}: " if ctx is not None else ""
-            print(f"sdo-sim: error: {where}{error.format_message()} (see --help)", file=sys.stderr)
+            error_line(f"{where}{error.format_message()} (see --help)")
             sys.exit(error.exit_code if error.exit_code else EXIT_BAD_INPUT)
         if os.environ.get("SDO_SIM_DEBUG"):  # an internal bug: one line, the traceback on request
             raise
-        print(
-            f"sdo-sim: internal error: {type(error).__name__}: {error} "
+        error_line(
+            f"{type(error).__name__}: {error} "
             "(rerun with SDO_SIM_DEBUG=1 for the traceback, and please report it)",
-            file=sys.stderr,
+            "internal error",
         )
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)

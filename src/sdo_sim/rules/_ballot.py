@@ -38,6 +38,8 @@ def describe(value: object) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, int) and abs(value) > 10**40:
+        return f"a whole number of about {int(abs(value).bit_length() * 0.30103) + 1} digits"
     text = repr(value) if isinstance(value, str) else str(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
@@ -64,10 +66,18 @@ def optional(ballot: Mapping[str, Any], name: str, kind: type, default: Any, wha
     return expect(ballot[name], name, kind, what)
 
 
+#: Largest whole number a ballot may hold (counts and integer parameters): no SDO has more voters.
+MAX_WHOLE = 10**15
+#: Digits a written parameter may have: thresholds such as 71/100 or 0.6667 need a handful.
+MAX_DIGITS = 40
+
+
 def expect(value: Any, field: str, kind: type, what: str) -> Any:
     """Check a value's JSON type (bools are not integers here)."""
     if kind is int:
         ok = isinstance(value, Integral) and not isinstance(value, bool)
+        if ok and not -MAX_WHOLE <= value <= MAX_WHOLE:
+            raise BallotError(field, f"got {describe(value)}; must be at most {MAX_WHOLE:,} in size")
     elif kind is bool:
         ok = isinstance(value, bool)
     else:
@@ -78,21 +88,40 @@ def expect(value: Any, field: str, kind: type, what: str) -> Any:
 
 
 def _to_fraction(value: Any) -> Fraction | None:
+    """An exact number from a JSON number or a text like '2/3' or '0.71'; None if it is not one.
+
+    Exponents and digit counts are bounded first: Fraction('1e999999999') would compute a
+    billion-digit integer (issue 7)."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int | Fraction):
-        return Fraction(value)
-    if isinstance(value, Decimal):
-        return Fraction(value) if value.is_finite() else None
+    if isinstance(value, int):
+        return Fraction(value) if abs(value) <= MAX_WHOLE else None
+    if isinstance(value, Fraction):
+        return value
     if isinstance(value, float):
         # A float that reached us was not parsed by our JSON reader: go through its shortest
         # decimal form so that 0.71 means 71/100, not the nearest binary double.
-        return Fraction(Decimal(repr(value)))
+        value = Decimal(repr(value))
     if isinstance(value, str):
-        try:
-            return Fraction(value.strip())
-        except (ValueError, ZeroDivisionError, InvalidOperation):
+        text = value.strip()
+        if len(text) > MAX_DIGITS + 2:
             return None
+        if "/" in text:
+            top, _, bottom = text.partition("/")
+            top, bottom = top.strip(), bottom.strip()
+            if not (top.lstrip("+-").isdigit() and bottom.lstrip("+").isdigit()) or int(bottom) == 0:
+                return None
+            return Fraction(int(top), int(bottom))
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            return None
+    if isinstance(value, Decimal):
+        if not value.is_finite() or len(value.as_tuple().digits) > MAX_DIGITS:
+            return None
+        if value and abs(value.adjusted()) > MAX_DIGITS:
+            return None
+        return Fraction(value)
     return None
 
 
@@ -113,7 +142,10 @@ def resolve_params(procedure: Procedure, raw: Any) -> dict[str, Any]:
         if param.kind == "fraction":
             parsed = _to_fraction(value)
             if parsed is None:
-                raise BallotError(field, f"got {describe(value)}; must be a number or a ratio like '2/3'")
+                raise BallotError(
+                    field, f"got {describe(value)}; must be a finite number or a ratio like '2/3' "
+                    f"(at most {MAX_DIGITS} digits)",
+                )  # fmt: skip
         elif param.kind == "int":
             parsed = expect(value, field, int, "must be a whole number")
         elif param.kind == "bool":

@@ -40,14 +40,19 @@ def check_actor(scenario: Scenario, actor: ActorSpec, path: str) -> None:
         _fail(f"{path}.home", "only firms have a home delegation")
 
 
-def actor_names(specs: list[ActorSpec]) -> dict[str, ActorSpec]:
-    """Every actor name the specs generate (id, or id-001 ... when count > 1) and its spec."""
+def generated_names(spec: ActorSpec) -> list[str]:
+    """The names one spec generates: its id, or id-001, id-002 ... when count is not 1."""
+    return [spec.id] if spec.count == 1 else [f"{spec.id}-{k + 1:03d}" for k in range(spec.count)]
+
+
+def actor_names(specs: list[ActorSpec], path: str | None = None) -> dict[str, ActorSpec]:
+    """Every actor name the specs generate and its spec; with `path`, two specs naming one actor fail."""
     names: dict[str, ActorSpec] = {}
-    for spec in specs:
-        if spec.count == 1:
-            names[spec.id] = spec
-        else:
-            names.update({f"{spec.id}-{k + 1:03d}": spec for k in range(spec.count)})
+    for i, spec in enumerate(specs):
+        for name in generated_names(spec):
+            if path is not None and name in names:
+                _fail(f"{path}[{i}].id", f"generates {name!r}, which actor {names[name].id!r} names already")
+            names[name] = spec
     return names
 
 
@@ -78,6 +83,8 @@ def check_rules(kind: str, rules: dict[str, dict[str, object]], path: str) -> No
 
 def check_scenario(scenario: Scenario) -> None:
     """Every reference in the scenario names something that exists."""
+    from sdo_sim.scenario.schema import MAX_ACTORS
+
     ids = [venue.id for venue in scenario.venues]
     if len(set(ids)) != len(ids):
         _fail("venues", "two venues share an id")
@@ -96,8 +103,11 @@ def check_scenario(scenario: Scenario) -> None:
         if actor.id in actor_ids:
             _fail(f"actors[{i}].id", f"{actor.id!r} is used twice")
         actor_ids.add(actor.id)
-    names = actor_names(scenario.actors)
+    names = actor_names(scenario.actors, "actors")
     added = actor_names([spec for event in scenario.events for spec in getattr(event, "add", [])])
+    total = len(names) + len(added)
+    if total > MAX_ACTORS:
+        _fail("actors", f"{total} actors in all (with those events add); at most {MAX_ACTORS}")
     for spec in scenario.actors:
         if spec.kind == "firm" and spec.home is not None:
             _check_home(scenario, spec, names)

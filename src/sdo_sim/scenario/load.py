@@ -3,123 +3,25 @@
 from __future__ import annotations
 
 import copy
-import csv
 import hashlib
 import json
 import re
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
-from sdo_sim.errors import SdoSimError
+from sdo_sim.inputs import shorten
 from sdo_sim.scenario.schema import Scenario
-
-
-class ScenarioError(SdoSimError):
-    """A scenario file that cannot be used: names the file, the field path and what is allowed."""
-
-    def __init__(self, source: str, field: str, message: str) -> None:
-        self.source, self.field, self.message = source, field, message
-        super().__init__(f"{source}: {field}: {message}" if field else f"{source}: {message}")
-
-
-class Yaml12Loader(yaml.SafeLoader):
-    """YAML in which only true/false are booleans: `no` (a vote!) and `NO` (Norway) stay strings."""
-
-
-Yaml12Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-Yaml12Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"), list("tf"))
-
-
-def read_yaml(path: Path) -> dict[str, Any]:
-    """One YAML mapping from a file, or a ScenarioError naming the line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(str(path), "", "no such file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ScenarioError(str(path), "", f"cannot be read ({error})") from None
-    try:
-        data = yaml.load(text, Loader=Yaml12Loader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
-        problem = getattr(error, "problem", None) or "invalid YAML"
-        raise ScenarioError(str(path), "", f"not valid YAML: {problem}{where}") from None
-    if not isinstance(data, dict):
-        raise ScenarioError(str(path), "", "must be a YAML mapping of scenario fields")
-    return data
-
-
-def merge(base: Any, override: Any) -> Any:
-    """Deep-merge mappings; lists and scalars in `override` replace those in `base`."""
-    if isinstance(base, dict) and isinstance(override, dict):
-        out = dict(base)
-        for key, value in override.items():
-            out[key] = merge(base[key], value) if key in base else value
-        return out
-    return copy.deepcopy(override)
-
-
-def resolve_extends(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
-    """The file's fields merged over those of the file it `extends:` (recursively)."""
-    path = path.resolve()
-    if path in seen:
-        raise ScenarioError(str(path), "extends", "circular: " + " -> ".join(p.name for p in (*seen, path)))
-    data = read_yaml(path)
-    # `data:` references are read from the data/ folder nearest to the file that makes them.
-    table_path = find_data_file(path.parent)
-    data = resolve_data(data, str(path), read_calibration(table_path) if table_path else None)
-    parent = data.pop("extends", None)
-    if parent is None:
-        return data
-    if not isinstance(parent, str):
-        raise ScenarioError(str(path), "extends", f"got {parent!r}; must be a path to a scenario file")
-    base_path = (path.parent / parent).resolve()
-    if not base_path.exists():
-        raise ScenarioError(str(path), "extends", f"{parent} does not exist (looked for {base_path})")
-    return merge(resolve_extends(base_path, (*seen, path)), data)
-
-
-def find_data_file(start: Path) -> Path | None:
-    """The project's data/calibration.csv, looked for from the scenario's folder upwards."""
-    for folder in (start, *start.parents):
-        candidate = folder / "data" / "calibration.csv"
-        if candidate.exists():
-            return candidate
-    return None
-
-
-def resolve_data(node: Any, source: str, table: dict[str, float] | None, field: str = "") -> Any:
-    """Replace every 'data:KEY' string with the value of KEY in data/calibration.csv."""
-    if isinstance(node, dict):
-        return {
-            k: resolve_data(v, source, table, f"{field}.{k}" if field else str(k)) for k, v in node.items()
-        }
-    if isinstance(node, list):
-        return [resolve_data(v, source, table, f"{field}[{i}]") for i, v in enumerate(node)]
-    if isinstance(node, str) and node.startswith("data:"):
-        key = node[5:]
-        if table is None:
-            raise ScenarioError(
-                source, field, f"{node!r} refers to data/calibration.csv, which was not found"
-            )
-        if key not in table:
-            raise ScenarioError(source, field, f"{key!r} is not a key of data/calibration.csv")
-        value = table[key]
-        return int(value) if value.is_integer() else value
-    return node
-
-
-def read_calibration(path: Path) -> dict[str, float]:
-    """The calibration table: key → value."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        return {row["key"]: float(row["value"]) for row in csv.DictReader(handle)}
+from sdo_sim.scenario.sources import (
+    Layer,
+    ScenarioError,
+    calibration_for,
+    layer_of,
+    merge_layers,
+    read_layers,
+    resolve_data,
+)
 
 
 def set_path(data: dict[str, Any], dotted: str, value: Any, source: str = "override") -> None:
@@ -180,28 +82,40 @@ def _split_path(dotted: str) -> list[str]:
     return parts
 
 
-def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
-    """Read, compose and validate a scenario file; `overrides` maps dotted paths to values."""
+def load_scenario(
+    path: str | Path, overrides: dict[str, Any] | None = None, *, data_file: str | Path | None = None
+) -> Scenario:
+    """Read, compose and validate a scenario file; `overrides` maps dotted paths to values.
+
+    `data_file` is the calibration table for `data:` references (default: the scenario's
+    repository's data/calibration.csv, else sdo_sim's own).
+    """
     path = Path(path)
-    source = str(path)
-    raw = resolve_extends(path)
+    table_file = None if data_file is None else Path(data_file)
+    layers = read_layers(path, table_file)
+    raw = merge_layers(layers)
     if not overrides:
-        return validate(raw, source)
-    validate(copy.deepcopy(raw), source)  # a problem of the file itself is the file's
-    label = f"{source} with {', '.join(f'{k}={v!r}' for k, v in overrides.items())}"
+        return validate(raw, str(path), layers)
+    validate(copy.deepcopy(raw), str(path), layers)  # a problem of the files themselves is theirs
+    label = f"{path} with {', '.join(f'{k}={shorten(repr(v))}' for k, v in overrides.items())}"
     for dotted, value in overrides.items():
         set_path(raw, dotted, value, label)
-    table_path = find_data_file(path.resolve().parent)  # an override may itself be a data: reference
-    raw = resolve_data(raw, label, read_calibration(table_path) if table_path else None)
+    raw = resolve_data(raw, label, calibration_for(path, table_file))  # an override may be a data: reference
     return validate(raw, label)
 
 
-def validate(raw: dict[str, Any], source: str) -> Scenario:
-    """A Scenario from plain data, or the first problem as a ScenarioError."""
+def validate(raw: dict[str, Any], source: str, layers: list[Layer] | None = None) -> Scenario:
+    """A Scenario from plain data, or the first problem as a ScenarioError naming the file it stands in."""
     try:
         return Scenario.model_validate(raw)
     except ValidationError as error:
-        raise _first_problem(error, raw, source) from None
+        problem = _first_problem(error, raw, source)
+    except RecursionError:
+        problem = ScenarioError(source, "", "nested too deeply to be a scenario")
+    if layers and len(layers) > 1 and problem.field and not problem.composed:
+        parts = [part.split("[", 1)[0] for part in problem.field.split(".")]
+        problem = ScenarioError(str(layer_of(parts, layers)), problem.field, problem.message)
+    raise problem from None
 
 
 def scenario_hash(scenario: Scenario) -> str:
@@ -226,6 +140,8 @@ def _first_problem(error: ValidationError, raw: dict[str, Any], source: str) -> 
         head, _, rest = message.partition(": ")
         if rest and " " not in head:  # a cross-field check names its own path
             field, message = (f"{field}.{head}" if field else head), rest
+            # fields of several files disagree: the file that composed them is the one to change
+            return ScenarioError(source, field, message, composed=True)
         return ScenarioError(source, field, message)
     if kind == "extra_forbidden":
         allowed = _allowed_fields(Scenario, tuple(problem["loc"][:-1]))
@@ -233,7 +149,8 @@ def _first_problem(error: ValidationError, raw: dict[str, Any], source: str) -> 
     if kind == "missing":
         return ScenarioError(source, field, "missing (required)")
     got = problem.get("input")
-    shown = json.dumps(got) if isinstance(got, str | int | float | bool | None) else type(got).__name__
+    plain = isinstance(got, str | int | float | bool | None)
+    shown = shorten(json.dumps(got), 60) if plain else type(got).__name__
     return ScenarioError(source, field, f"got {shown}; {problem['msg'][0].lower()}{problem['msg'][1:]}")
 
 

@@ -12,8 +12,15 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 VenueKind = Literal["itu-t", "iso", "3gpp", "ietf"]
+# Upper bounds keep every run finite and every number meaningful (docs/scenarios.md, "Limits").
+MAX_ACTORS = 100_000
+MAX_WEEKS = 5200
+MAX_WEIGHT = 1000.0
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
-NonNegative = Annotated[float, Field(ge=0.0)]
+NonNegative = Annotated[float, Field(ge=0.0, le=MAX_WEIGHT)]
+Coordinate = Annotated[float, Field(ge=-MAX_WEIGHT, le=MAX_WEIGHT)]
+Weeks = Annotated[int, Field(ge=0, le=MAX_WEEKS)]
+BetaParameter = Annotated[float, Field(gt=0, le=1e6)]
 
 #: The membership classes each venue kind knows, in the rulebook's words.
 MEMBERSHIP_CLASSES: dict[str, tuple[str, ...]] = {
@@ -27,17 +34,17 @@ MEMBERSHIP_CLASSES: dict[str, tuple[str, ...]] = {
 class Strict(BaseModel):
     """A schema object that rejects unknown keys."""
 
-    model_config = ConfigDict(extra="forbid", frozen=False, validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", frozen=False, validate_assignment=True, allow_inf_nan=False)
 
 
 class Draw(Strict):
     """A distribution a generated actor's attribute is drawn from (one draw per actor)."""
 
-    uniform: tuple[float, float] | None = Field(None, description="Uniform between the two bounds.")
-    beta: tuple[Annotated[float, Field(gt=0)], Annotated[float, Field(gt=0)]] | None = Field(
-        None, description="Beta(a, b), between 0 and 1."
+    uniform: tuple[Coordinate, Coordinate] | None = Field(
+        None, description="Uniform between the two bounds (low, high)."
     )
-    normal: tuple[float, NonNegative] | None = Field(
+    beta: tuple[BetaParameter, BetaParameter] | None = Field(None, description="Beta(a, b), between 0 and 1.")
+    normal: tuple[Coordinate, NonNegative] | None = Field(
         None, description="Normal(mean, sd), clipped to the range."
     )
 
@@ -45,6 +52,8 @@ class Draw(Strict):
     def _one(self) -> Draw:
         if sum(x is not None for x in (self.uniform, self.beta, self.normal)) != 1:
             raise ValueError("give exactly one of uniform, beta or normal")
+        if self.uniform is not None and self.uniform[0] > self.uniform[1]:
+            raise ValueError(f"uniform: got {list(self.uniform)}; the low bound comes first")
         return self
 
 
@@ -55,7 +64,7 @@ NonNegativeOrDraw = NonNegative | Draw
 class Positions(Strict):
     """Weights of the utility an actor draws from a proposal (docs/ODD.md, "Positions")."""
 
-    value: float = Field(
+    value: Coordinate = Field(
         0.6, description="Utility any actor draws from an agreed standard at all (interoperability, markets)."
     )
     merit: NonNegative = Field(1.0, description="Weight of the proposal's technical quality.")
@@ -81,7 +90,7 @@ class Bloc(Strict):
     cohesion: Share = Field(
         0.0, description="Chance that a member takes the bloc's line rather than its own."
     )
-    ideal: list[float] = Field(description="The bloc's ideal point in the issue space.")
+    ideal: list[Coordinate] = Field(description="The bloc's ideal point in the issue space.")
     spread: NonNegative = Field(0.15, description="Spread of generated members' ideal points around `ideal`.")
     affinity: dict[str, Annotated[float, Field(ge=-1.0, le=1.0)]] = Field(
         default_factory=dict,
@@ -92,11 +101,13 @@ class Bloc(Strict):
 class ActorSpec(Strict):
     """One actor, or `count` generated alike (`id` then is a prefix: id-001, id-002, ...)."""
 
-    id: str = Field(min_length=1, description="Actor id, or the prefix of generated ids.")
+    id: str = Field(min_length=1, max_length=100, description="Actor id, or the prefix of generated ids.")
     kind: Literal["delegation", "firm"] = Field(description="A country's delegation or a firm.")
-    count: Annotated[int, Field(ge=0)] = Field(1, description="How many such actors to generate.")
+    count: Annotated[int, Field(ge=0, le=MAX_ACTORS)] = Field(
+        1, description="How many such actors to generate."
+    )
     bloc: str | None = Field(None, description="The bloc the actor belongs to (none: votes alone).")
-    ideal: list[float] | None = Field(None, description="Ideal point; default: drawn around the bloc's.")
+    ideal: list[Coordinate] | None = Field(None, description="Ideal point; default: drawn around the bloc's.")
     home: str | None = Field(
         None, description="Firms: id of the home delegation; 'bloc' picks one of the bloc's delegations."
     )
@@ -106,11 +117,13 @@ class ActorSpec(Strict):
     memberships: dict[str, str] = Field(
         default_factory=dict, description="Venue id → membership class (e.g. {tc: P}, {sg: member-state})."
     )
-    subsidiaries: Annotated[int, Field(ge=1)] = Field(
+    subsidiaries: Annotated[int, Field(ge=1, le=1000)] = Field(
         1, description="3GPP: Individual Memberships the firm holds through national subsidiaries."
     )
     attendance: ShareOrDraw = Field(0.8, description="Chance of attending a meeting or returning a ballot.")
-    delegates: Annotated[int, Field(ge=1)] = Field(1, description="People the actor sends to a meeting.")
+    delegates: Annotated[int, Field(ge=1, le=10_000)] = Field(
+        1, description="People the actor sends to a meeting."
+    )
     contributions: NonNegativeOrDraw = Field(
         1.0, description="Contributions (proposals, drafts) per meeting."
     )
@@ -123,7 +136,7 @@ class Posts(Strict):
     """Who holds a venue's posts: explicit actor ids, or shares by bloc filled from its members."""
 
     chair: str | None = Field(None, description="Actor id of the chair (none: drawn by `shares`).")
-    count: Annotated[int, Field(ge=0)] = Field(
+    count: Annotated[int, Field(ge=0, le=10_000)] = Field(
         0, description="Posts besides the chair (vice-chairs, editors)."
     )
     shares: dict[str, Share] = Field(default_factory=dict, description="Bloc → share of the posts.")
@@ -132,21 +145,23 @@ class Posts(Strict):
 class Venue(Strict):
     """A standards body in the scenario: its kind, calendar, flow of proposals and rule parameters."""
 
-    id: str = Field(min_length=1)
+    id: str = Field(min_length=1, max_length=100)
     kind: VenueKind
-    body: str = Field(description="The body's name, e.g. 'ITU-T SG17' or 'ISO/TC 307'.")
-    meeting_interval_weeks: Annotated[int, Field(ge=1)] = Field(26, description="Weeks between meetings.")
-    first_meeting_week: Annotated[int, Field(ge=0)] = Field(4, description="Week of the first meeting.")
-    proposals_per_meeting: NonNegative = Field(
+    body: str = Field(max_length=200, description="The body's name, e.g. 'ITU-T SG17' or 'ISO/TC 307'.")
+    meeting_interval_weeks: Annotated[int, Field(ge=1, le=MAX_WEEKS)] = Field(
+        26, description="Weeks between meetings."
+    )
+    first_meeting_week: Weeks = Field(4, description="Week of the first meeting.")
+    proposals_per_meeting: Annotated[float, Field(ge=0.0, le=100.0)] = Field(
         2.0, description="Mean new proposals per meeting, shared among members by their contributions."
     )
-    drafting_meetings: Annotated[int, Field(ge=0)] = Field(
+    drafting_meetings: Annotated[int, Field(ge=0, le=100)] = Field(
         2, description="Meetings of drafting a text needs between adoption and its approval procedure."
     )
-    stall_meetings: Annotated[int, Field(ge=1)] = Field(
+    stall_meetings: Annotated[int, Field(ge=1, le=100)] = Field(
         4, description="Meetings without progress after which a work item is discontinued (3GPP: ~6 months)."
     )
-    max_attempts: Annotated[int, Field(ge=1)] = Field(
+    max_attempts: Annotated[int, Field(ge=1, le=100)] = Field(
         2, description="Failed gates that end a text: it goes back a stage after each earlier failure."
     )
     consensus_tolerance: Share = Field(
@@ -179,9 +194,7 @@ class Venue(Strict):
         0.6,
         description="IETF: chance the WG answers an objection to even the weakest text (rises with quality).",
     )
-    election_interval_weeks: Annotated[int, Field(ge=0)] = Field(
-        104, description="3GPP: weeks between chair elections (0: none)."
-    )
+    election_interval_weeks: Weeks = Field(104, description="3GPP: weeks between chair elections (0: none).")
     posts: Posts = Field(default_factory=Posts)
     rules: dict[str, dict[str, float | int | str | bool]] = Field(
         default_factory=dict, description="Procedure id → rule parameters overriding the rulebook's defaults."
@@ -191,7 +204,7 @@ class Venue(Strict):
 class Trigger(Strict):
     """When an event fires: at a week, or the first week a condition on model metrics holds."""
 
-    week: Annotated[int, Field(ge=0)] | None = Field(None, description="The week the event fires.")
+    week: Weeks | None = Field(None, description="The week the event fires.")
     when: str | None = Field(
         None, description="A condition 'metric op number', e.g. 'posts_share.east > 0.3' (fires once)."
     )
@@ -213,7 +226,9 @@ class Surge(Trigger):
     attendance: NonNegative = Field(1.0, description="Factor on the bloc members' attendance (capped at 1).")
     contributions: NonNegative = Field(1.0, description="Factor on the bloc members' contributions.")
     delegates: NonNegative = Field(1.0, description="Factor on the bloc members' delegates.")
-    subsidiaries: Annotated[int, Field(ge=0)] = Field(0, description="Extra 3GPP memberships per bloc firm.")
+    subsidiaries: Annotated[int, Field(ge=0, le=1000)] = Field(
+        0, description="Extra 3GPP memberships per bloc firm."
+    )
 
 
 class RuleChange(Trigger):
@@ -236,18 +251,18 @@ Event = Annotated[BlocChange | Surge | RuleChange | PostChange, Field(discrimina
 class Scenario(Strict):
     """A whole scenario: issue space, blocs, actors, venues and events."""
 
-    name: str = Field(min_length=1)
-    description: str = ""
-    weeks: Annotated[int, Field(ge=1, le=5200)] = Field(
+    name: str = Field(min_length=1, max_length=200)
+    description: str = Field("", max_length=5000)
+    weeks: Annotated[int, Field(ge=1, le=MAX_WEEKS)] = Field(
         208, description="Horizon in weeks (one step = one week)."
     )
     seed: Annotated[int, Field(ge=0, lt=2**63)] = Field(0, description="Default seed; `--seed` overrides it.")
     dimensions: Annotated[int, Field(ge=1, le=3)] = Field(2, description="Dimensions of the issue space.")
     positions: Positions = Field(default_factory=Positions)
-    quality: tuple[Annotated[float, Field(gt=0)], Annotated[float, Field(gt=0)]] = Field(
+    quality: tuple[BetaParameter, BetaParameter] = Field(
         (2.0, 2.0), description="Beta(a, b) parameters of proposals' technical quality."
     )
-    salience: tuple[Annotated[float, Field(gt=0)], Annotated[float, Field(gt=0)]] = Field(
+    salience: tuple[BetaParameter, BetaParameter] = Field(
         (1.5, 3.5), description="Beta(a, b) parameters of how contested proposals are (0: purely technical)."
     )
     proposal_spread: NonNegative = Field(

@@ -1,0 +1,266 @@
+"""Reading what users give us, within bounds: file sizes, nesting depth, duplicate keys, odd numbers.
+
+Every reader here raises `InputError` with a message that names what was wrong and what is allowed;
+callers prefix the file. Nothing here reads more than its cap, expands YAML aliases, or turns a
+number into an exact fraction whose digits no threshold needs (issue 7: inputs that hung or
+exhausted the machine).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+import sys
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sdo_sim.errors import SdoSimError
+
+MIB = 1024 * 1024
+#: Size caps by kind of file (bytes); `SDO_SIM_MAX_INPUT_MB` replaces all of them.
+SIZE_CAPS = {"scenario": 8 * MIB, "ballot": 256 * MIB, "calibration": 8 * MIB}
+CAP_VARIABLE = "SDO_SIM_MAX_INPUT_MB"
+#: Deepest nesting of mappings and lists in a scenario file (the schema itself needs 5).
+MAX_DEPTH = 64
+#: Digits and decimal exponent a number may have: thresholds and counts need far fewer.
+MAX_DIGITS = 40
+MAX_EXPONENT = 40
+
+
+class InputError(SdoSimError):
+    """A file or value the user gave cannot be read as it stands."""
+
+
+def size_cap(kind: str) -> int:
+    """The size cap for a kind of file, in bytes (`SDO_SIM_MAX_INPUT_MB` raises or lowers it)."""
+    text = os.environ.get(CAP_VARIABLE)
+    if text is None:
+        return SIZE_CAPS[kind]
+    try:
+        megabytes = float(text)
+    except ValueError:
+        megabytes = float("nan")
+    if not 0 < megabytes < 1e7:
+        raise InputError(f"{CAP_VARIABLE}={text!r}: must be a number of megabytes above 0")
+    return int(megabytes * MIB)
+
+
+def _cap_message(kind: str, cap: int) -> str:
+    return (
+        f"larger than {cap / MIB:g} MiB, the limit for {kind} files "
+        f"(set the environment variable {CAP_VARIABLE} to raise it)"
+    )
+
+
+def read_bytes(path: Path, kind: str) -> bytes:
+    """At most the cap's bytes of a regular file (or a pipe), or an InputError saying why not."""
+    cap = size_cap(kind)
+    try:
+        with open(path, "rb") as handle:
+            mode = os.fstat(handle.fileno()).st_mode
+            if stat.S_ISDIR(mode):
+                raise InputError("is a folder, not a file")
+            if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+                raise InputError(f"is not a regular file; give a {kind} file")
+            data = handle.read(cap + 1)
+    except FileNotFoundError:
+        raise InputError("no such file") from None
+    except IsADirectoryError:
+        raise InputError("is a folder, not a file") from None
+    except OSError as error:
+        raise InputError(f"cannot be read ({error.strerror or error})") from None
+    if len(data) > cap:
+        raise InputError(_cap_message(kind, cap))
+    return data
+
+
+def read_stdin(kind: str) -> bytes:
+    """At most the cap's bytes of standard input."""
+    cap = size_cap(kind)
+    data = sys.stdin.buffer.read(cap + 1)
+    if len(data) > cap:
+        raise InputError(_cap_message(kind, cap))
+    return data
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 text, or an InputError naming the first bad byte."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(f"is not UTF-8 text (bad byte at offset {error.start})") from None
+
+
+def check_number_text(text: str) -> None:
+    """Refuse a decimal number whose digits or exponent no rule parameter or count needs."""
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return
+    if not number.is_finite():
+        raise InputError(f"number {shorten(text)} is not finite; give a finite number")
+    digits = len(number.as_tuple().digits)
+    if digits > MAX_DIGITS or (number and abs(number.adjusted()) > MAX_EXPONENT):
+        raise InputError(
+            f"number {shorten(text)} is out of range: at most {MAX_DIGITS} digits, "
+            f"magnitudes from 1e-{MAX_EXPONENT} to 1e{MAX_EXPONENT}"
+        )
+
+
+def _json_float(text: str) -> Decimal:
+    check_number_text(text)
+    return Decimal(text)
+
+
+def _json_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise InputError(f"number {shorten(text)} is out of range: at most {MAX_DIGITS} digits")
+    return int(text)
+
+
+def _json_constant(name: str) -> Any:
+    raise InputError(f"{name} is not a number JSON allows; give a finite number")
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise InputError(f"key {shorten(key)!r} appears twice in one object")
+        out[key] = value
+    return out
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def load_json(text: str) -> Any:
+    """A JSON document with exact decimals; duplicate keys, NaN, lone surrogates and deep nesting refused."""
+    try:
+        document = json.loads(
+            text,
+            parse_float=_json_float,
+            parse_int=_json_int,
+            parse_constant=_json_constant,
+            object_pairs_hook=_json_object,
+        )
+    except json.JSONDecodeError as error:
+        raise InputError(f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
+    except RecursionError:
+        raise InputError("not valid JSON here: nested too deeply (a ballot needs 3 levels)") from None
+    if _SURROGATE_ESCAPE.search(text):
+        _check_strings(document)
+    return document
+
+
+def _check_strings(document: Any) -> None:
+    """Refuse strings that cannot be written back as UTF-8 (lone surrogates such as \\ud800)."""
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        items: list[Any] = []
+        if isinstance(node, dict):
+            items = [*node.keys(), *node.values()]
+        elif isinstance(node, list):
+            items = node
+        elif isinstance(node, str):
+            try:
+                node.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InputError(
+                    f"string '{shorten(node)}' holds a lone surrogate (\\ud800-\\udfff); "
+                    "give valid Unicode text"
+                ) from None
+        stack.extend(items)
+
+
+class SafeYamlLoader(yaml.SafeLoader):
+    """YAML 1.2-style booleans (only true/false: `no` and `NO` stay strings), bounded and unambiguous:
+    no aliases, no duplicate keys, at most MAX_DEPTH levels, numbers within MAX_DIGITS."""
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed; write the value out or use extends:",
+                event.start_mark,
+            )  # fmt: skip
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise yaml.composer.ComposerError(
+                None, None, f"nested more than {MAX_DEPTH} levels deep", self.peek_event().start_mark
+            )
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, Any] = {}
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    first = seen.setdefault(key, key_node)
+                except TypeError:
+                    continue  # an unhashable key: the base class reports it
+                if first is not key_node:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"key {shorten(str(key))!r} appears twice "
+                        f"(first at line {first.start_mark.line + 1})", key_node.start_mark,
+                    )  # fmt: skip
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_int(self, node: Any) -> int:
+        digits = str(node.value).lstrip("+-").replace("_", "")
+        if len(digits) > MAX_DIGITS:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"number {shorten(node.value)} has more than {MAX_DIGITS} digits", node.start_mark
+            )
+        return super().construct_yaml_int(node)
+
+
+SafeYamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+SafeYamlLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"), list("tf"))
+SafeYamlLoader.add_constructor("tag:yaml.org,2002:int", SafeYamlLoader.construct_yaml_int)
+
+
+def load_yaml(text: str) -> Any:
+    """One YAML document read by SafeYamlLoader, or an InputError naming the line."""
+    try:
+        return yaml.load(text, Loader=SafeYamlLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or "invalid YAML"
+        raise InputError(f"not valid YAML: {printable(problem)}{where}") from None
+    except (ValueError, OverflowError, RecursionError) as error:
+        raise InputError(f"not valid YAML: {printable(str(error))}") from None
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """Text safe to print on a terminal: control characters and lone surrogates shown as escapes."""
+    return _CONTROL.sub(
+        lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text
+    )
+
+
+def shorten(text: str, limit: int = 40) -> str:
+    """A printable prefix of a long value for an error message."""
+    text = printable(str(text))
+    return text if len(text) <= limit else text[: limit - 3] + "..."
