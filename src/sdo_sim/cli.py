@@ -255,6 +255,15 @@ def run(
     force: Annotated[bool, typer.Option("--force", help="Replace results already in --out.")] = False,
     plot: Annotated[bool, typer.Option("--plot", help="Also draw overview.png.")] = False,
     sets: Annotated[list[str] | None, typer.Option("--set", help="Override a field: path=value.")] = None,
+    data: Annotated[Path | None, DATA_OPTION] = None,
+    max_memory: Annotated[
+        float | None,
+        typer.Option(
+            "--max-memory",
+            help="Refuse runs estimated to need more gigabytes than this "
+            "(default 8, or SDO_SIM_MAX_MEMORY_GB).",
+        ),
+    ] = None,
 ) -> None:
     """Run a scenario and write its tables (proposals, decisions, timeseries, summary)."""
     from sdo_sim.report import print_summary, progress_bar
@@ -266,7 +275,8 @@ def run(
     check_output(out, force)
     with progress_bar(scenario.name) as progress:
         result = run_scenario(scenario, seed, weeks=weeks, positions=positions,
-                              overrides=parse_sets(sets or []), progress=progress)  # fmt: skip
+                              overrides=parse_sets(sets or []), progress=progress, data_file=data,
+                              max_memory_gb=max_memory)  # fmt: skip
     figures = None
     if plot:
         from sdo_sim.plots import overview

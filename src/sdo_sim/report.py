@@ -10,7 +10,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
+from sdo_sim.inputs import printable
 from sdo_sim.results import RunResult
 
 
@@ -21,7 +23,7 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
         yield None
         return
     weeks = TextColumn("week {task.completed}/{task.total}")
-    columns = (TextColumn("{task.description}"), BarColumn(), weeks, TimeElapsedColumn())
+    columns = (TextColumn("{task.description}", markup=False), BarColumn(), weeks, TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(label, total=None)
 
@@ -35,7 +37,8 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
 def print_summary(result: RunResult, out: Path, tables: list[str]) -> None:
     """The run's headline figures, and where its tables are."""
     row = result.summary.iloc[0]
-    table = Table(title=f"{row['scenario']} (seed {row['seed']}, {row['weeks']} weeks)")
+    # Names and paths come from the user: shown as plain text, never read as markup or escapes.
+    table = Table(title=Text(printable(f"{row['scenario']} (seed {row['seed']}, {row['weeks']} weeks)")))
     table.add_column("metric")
     table.add_column("value", justify="right")
     for name in ("proposals", "decided", "approved", "approval_rate", "median_weeks_to_decision",
@@ -43,15 +46,15 @@ def print_summary(result: RunResult, out: Path, tables: list[str]) -> None:
         table.add_row(name, _show(row[name]))
     for name in row.index:
         if name.startswith(("approval_rate.", "posts_share.")):
-            table.add_row(name, _show(row[name]))
+            table.add_row(Text(printable(name)), _show(row[name]))
     console = Console()
     console.print(table)
     if len(result.events):
         fired = "; ".join(f"week {r.week}: {r.kind} (events[{r.event}])" for r in result.events.itertuples())
-        console.print(f"events fired: {fired}")
+        console.print(Text(f"events fired: {fired}"))
     elif result.manifest.get("events"):
-        console.print("events fired: none")
-    console.print(f"tables written to {out}/: " + ", ".join([*tables, "manifest.json"]))
+        console.print(Text("events fired: none"))
+    console.print(Text(printable(f"tables written to {out}/: " + ", ".join([*tables, "manifest.json"]))))
 
 
 def _show(value: object) -> str:

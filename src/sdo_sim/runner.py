@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sdo_sim import budget
 from sdo_sim.errors import SdoSimError
 from sdo_sim.model import SDOModel
 from sdo_sim.results import RunResult, collect
@@ -20,10 +21,15 @@ def run(
     positions: bool = False,
     overrides: dict[str, Any] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    data_file: str | Path | None = None,
+    max_memory_gb: float | None = None,
 ) -> RunResult:
-    """Run one scenario for its horizon (or `weeks`) with one seed; same inputs, same tables."""
+    """Run one scenario for its horizon (or `weeks`) with one seed; same inputs, same tables.
+
+    A run whose estimated memory is above the limit (`max_memory_gb`, default in sdo_sim.budget)
+    is refused before it starts."""
     if not isinstance(scenario, Scenario):
-        scenario = load_scenario(scenario, overrides)
+        scenario = load_scenario(scenario, overrides, data_file=data_file)
     elif overrides:
         from sdo_sim.scenario.load import set_path, validate
 
@@ -40,6 +46,7 @@ def run(
     seed = scenario.seed if seed is None else seed
     if not 0 <= seed < 2**63:
         raise SdoSimError(f"--seed: got {seed}; must be a whole number from 0 to 2**63 - 1")
+    budget.check(scenario, positions, max_memory_gb)
     model = SDOModel(scenario, seed=seed, record_positions=positions)
     model.run(progress)
     from sdo_sim import __version__

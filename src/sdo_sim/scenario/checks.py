@@ -83,7 +83,7 @@ def check_rules(kind: str, rules: dict[str, dict[str, object]], path: str) -> No
 
 def check_scenario(scenario: Scenario) -> None:
     """Every reference in the scenario names something that exists."""
-    from sdo_sim.scenario.schema import MAX_ACTORS
+    from sdo_sim.scenario.schema import MAX_ACTOR_WEEKS, MAX_ACTORS
 
     ids = [venue.id for venue in scenario.venues]
     if len(set(ids)) != len(ids):
@@ -107,7 +107,10 @@ def check_scenario(scenario: Scenario) -> None:
     added = actor_names([spec for event in scenario.events for spec in getattr(event, "add", [])])
     total = len(names) + len(added)
     if total > MAX_ACTORS:
-        _fail("actors", f"{total} actors in all (with those events add); at most {MAX_ACTORS}")
+        _fail("actors", f"{total} actors in all (with those events add); at most {MAX_ACTORS:,}")
+    if total * scenario.weeks > MAX_ACTOR_WEEKS:
+        _fail("weeks", f"{total:,} actors for {scenario.weeks:,} weeks; actors × weeks may be at most "
+                       f"{MAX_ACTOR_WEEKS:,}")  # fmt: skip
     for spec in scenario.actors:
         if spec.kind == "firm" and spec.home is not None:
             _check_home(scenario, spec, names)

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 VenueKind = Literal["itu-t", "iso", "3gpp", "ietf"]
 # Upper bounds keep every run finite and every number meaningful (docs/scenarios.md, "Limits").
 MAX_ACTORS = 100_000
+MAX_ACTOR_WEEKS = 200_000_000  # actors × weeks: 20,000 actors for the full 5,200 weeks fit
 MAX_WEEKS = 5200
 MAX_WEIGHT = 1000.0
 Share = Annotated[float, Field(ge=0.0, le=1.0)]

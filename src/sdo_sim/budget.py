@@ -1,0 +1,84 @@
+"""What a run will cost before it starts: an upper estimate of its memory, and the limit it must fit.
+
+The estimate comes from measured runs (docs/scenarios.md, "Limits"): about 140 bytes of peak memory
+per recorded actor-position, and gates per proposal in the baselines of 3GPP 2.1, IETF 1.7, ITU-T
+2.6 and ISO 3.3; it errs on the high side so that a refusal is never a surprise at the end.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+
+from sdo_sim.errors import SdoSimError
+from sdo_sim.scenario.schema import Scenario
+
+GIB = 1024**3
+#: Memory a run may plan to use unless the user raises the limit (--max-memory, SDO_SIM_MAX_MEMORY_GB).
+DEFAULT_LIMIT_GB = 8.0
+LIMIT_VARIABLE = "SDO_SIM_MAX_MEMORY_GB"
+BASE_BYTES = 250 * 1024**2  # the interpreter, numpy, pandas, pyarrow and mesa
+BYTES_PER_ACTOR = 4096
+BYTES_PER_DECISION = 1024
+BYTES_PER_POSITION = 160
+#: Gates per proposal, a little above those measured in the baselines (seed 1, 208-260 weeks).
+GATES_PER_PROPOSAL = {"3gpp": 2.5, "ietf": 2.0, "itu-t": 3.0, "iso": 4.0}
+
+
+class BudgetError(SdoSimError):
+    """A run whose estimated memory exceeds the limit."""
+
+
+def members(scenario: Scenario, venue_id: str) -> int:
+    """Actors who take a position at the venue's gates, counting those events add."""
+    specs = [*scenario.actors, *(s for event in scenario.events for s in getattr(event, "add", []))]
+    return sum(spec.count for spec in specs if venue_id in spec.memberships)
+
+
+def estimate(scenario: Scenario, positions: bool) -> tuple[int, int, int]:
+    """(bytes, gates, actor-positions): an upper estimate of a run's peak memory and its work."""
+    actors = sum(spec.count for spec in scenario.actors) + sum(
+        spec.count for event in scenario.events for spec in getattr(event, "add", [])
+    )
+    gates = 0
+    evaluations = 0
+    for venue in scenario.venues:
+        meetings = max(
+            0, math.ceil((scenario.weeks - venue.first_meeting_week) / venue.meeting_interval_weeks)
+        )
+        venue_gates = math.ceil(meetings * venue.proposals_per_meeting * GATES_PER_PROPOSAL[venue.kind])
+        gates += venue_gates
+        evaluations += venue_gates * members(scenario, venue.id)
+    size = BASE_BYTES + actors * BYTES_PER_ACTOR + gates * BYTES_PER_DECISION
+    if positions:
+        size += evaluations * BYTES_PER_POSITION
+    return size, gates, evaluations
+
+
+def limit_bytes(max_memory_gb: float | None = None) -> int:
+    """The memory limit: the argument, else SDO_SIM_MAX_MEMORY_GB, else DEFAULT_LIMIT_GB."""
+    if max_memory_gb is None:
+        text = os.environ.get(LIMIT_VARIABLE)
+        if text is None:
+            return int(DEFAULT_LIMIT_GB * GIB)
+        try:
+            max_memory_gb = float(text)
+        except ValueError:
+            raise BudgetError(f"{LIMIT_VARIABLE}={text!r}: must be a number of gigabytes above 0") from None
+    if not 0 < max_memory_gb < 1e6:
+        raise BudgetError(f"--max-memory: got {max_memory_gb}; must be a number of gigabytes above 0")
+    return int(max_memory_gb * GIB)
+
+
+def check(scenario: Scenario, positions: bool, max_memory_gb: float | None = None) -> int:
+    """The run's estimated peak memory in bytes, or a BudgetError when it is above the limit."""
+    size, _, _ = estimate(scenario, positions)
+    limit = limit_bytes(max_memory_gb)
+    if size > limit:
+        hint = "drop --positions, " if positions and estimate(scenario, False)[0] <= limit else ""
+        raise BudgetError(
+            f"{scenario.name}: this run needs an estimated {size / GIB:.1f} GB of memory, above the "
+            f"{limit / GIB:g} GB limit; {hint}shorten --weeks, or raise the limit with --max-memory GB "
+            f"(or {LIMIT_VARIABLE})"
+        )
+    return size
