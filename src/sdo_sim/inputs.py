@@ -67,7 +67,9 @@ def read_bytes(path: Path, kind: str) -> bytes:
                 raise InputError("is a folder, not a file")
             if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
                 raise InputError(f"is not a regular file; give a {kind} file")
-            data = handle.read(cap + 1)
+            if stat.S_ISREG(mode) and os.fstat(handle.fileno()).st_size > cap:
+                raise InputError(_cap_message(kind, cap))
+            data = handle.read(cap + 1)  # a pipe, or a file still growing, is cut at the cap too
     except FileNotFoundError:
         raise InputError("no such file") from None
     except IsADirectoryError:
