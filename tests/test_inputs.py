@@ -153,7 +153,9 @@ def test_exact_parameters_still_read_exactly(tmp_path: Path, capsys: pytest.Capt
                                              monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     votes = [{"voter": f"P{i}", "position": "yes" if i < 3 else "no", "class": "P"} for i in range(4)]
     for written, approved in (('"3/4"', True), ("0.75", True), ('"0.7500000000000000000000000001"', False)):
-        text = f'{{"procedure": "iso.dis", "votes": {json.dumps(votes)}, "params": {{"p_majority": {written}}}}}'
+        text = (
+            f'{{"procedure": "iso.dis", "votes": {json.dumps(votes)}, "params": {{"p_majority": {written}}}}}'
+        )
         path = ballot(tmp_path, text)
         code, out, err = sdo_sim(["tally", str(path)], capsys, monkeypatch)
         assert code == 0, err
