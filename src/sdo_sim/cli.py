@@ -29,6 +29,7 @@ app = typer.Typer(
 
 EXIT_BAD_INPUT = 2
 MAX_ERROR_LINES = 20
+MAX_ERROR_CHARS = 1000
 
 
 def report_error(source: str, message: str) -> None:
@@ -40,7 +41,10 @@ def error_line(message: str, kind: str = "error") -> None:
     """The one way errors reach the user: one line, with anything unprintable escaped."""
     from sdo_sim.inputs import printable
 
-    print(f"sdo-sim: {kind}: {printable(message)}", file=sys.stderr)
+    text = printable(message)
+    if len(text) > MAX_ERROR_CHARS:  # a huge name echoed back would bury the message
+        text = text[: MAX_ERROR_CHARS - 3] + "..."
+    print(f"sdo-sim: {kind}: {text}", file=sys.stderr)
 
 
 def fail(source: str, message: str) -> NoReturn:

@@ -207,7 +207,9 @@ class Trigger(Strict):
 
     week: Weeks | None = Field(None, description="The week the event fires.")
     when: str | None = Field(
-        None, description="A condition 'metric op number', e.g. 'posts_share.east > 0.3' (fires once)."
+        None,
+        max_length=100,
+        description="A condition 'metric op number', e.g. 'posts_share.east > 0.3' (fires once).",
     )
 
 
