@@ -6,6 +6,7 @@ import copy
 import hashlib
 import json
 import re
+from functools import partial
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
@@ -100,7 +101,7 @@ def load_scenario(
     label = f"{path} with {', '.join(f'{k}={shorten(repr(v))}' for k, v in overrides.items())}"
     for dotted, value in overrides.items():
         set_path(raw, dotted, value, label)
-    raw = resolve_data(raw, label, calibration_for(path, table_file))  # an override may be a data: reference
+    raw = resolve_data(raw, label, partial(calibration_for, path, table_file))  # overrides may be data: too
     return validate(raw, label)
 
 

@@ -12,7 +12,9 @@ import copy
 import csv
 import io
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -69,8 +71,7 @@ def read_layers(path: Path, data_file: Path | None = None) -> list[Layer]:
             raise ScenarioError(str(layers[-1].path), "extends", f"circular: {chain}")
         seen.append(resolved)
         data = read_yaml(current)
-        table = calibration_for(current, data_file)
-        data = resolve_data(data, str(current), table)
+        data = resolve_data(data, str(current), partial(calibration_for, current, data_file))
         parent = data.pop("extends", None)
         layers.append(Layer(current, data))
         if parent is None:
@@ -197,8 +198,14 @@ def read_calibration(path: Path) -> dict[str, float]:
     return table
 
 
-def resolve_data(node: Any, source: str, table: tuple[Path, dict[str, float]] | None, field: str = "") -> Any:
-    """Replace every 'data:KEY' string with the value of KEY in the calibration table."""
+Table = tuple[Path, dict[str, float]] | None
+
+
+def resolve_data(node: Any, source: str, table: Callable[[], Table], field: str = "") -> Any:
+    """Replace every 'data:KEY' string with the value of KEY in the calibration table.
+
+    The table is read only when a reference needs it, so a broken table never blocks a scenario
+    that makes no references."""
     if isinstance(node, dict):
         return {
             k: resolve_data(v, source, table, f"{field}.{k}" if field else str(k)) for k, v in node.items()
@@ -207,11 +214,12 @@ def resolve_data(node: Any, source: str, table: tuple[Path, dict[str, float]] | 
         return [resolve_data(v, source, table, f"{field}[{i}]") for i, v in enumerate(node)]
     if isinstance(node, str) and node.startswith("data:"):
         key = node[5:]
-        if table is None:
+        found = table()
+        if found is None:
             raise ScenarioError(
                 source, field, f"{shorten(node)!r} needs a calibration table; give one with --data FILE"
             )
-        path, values = table
+        path, values = found
         if key not in values:
             raise ScenarioError(source, field, f"{shorten(key)!r} is not a key of {path}")
         value = values[key]
