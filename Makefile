@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup demo ballots test lint format bench clean
+.PHONY: setup demo ballots test lint format bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("sdo-sim needs Python 3.11 or newer" if sys.version_info < (3, 11) else 0)'
@@ -35,6 +35,11 @@ test: lint
 format: $(STAMP)
 	$(BIN)/ruff format src tests benchmarks
 	$(BIN)/ruff check --fix src tests benchmarks
+
+# The full fuzz run of the command line (tests/fuzz): 10,000 mutations per test, about 10 min; `make test`
+# runs a fixed-seed slice of 300. `python -m tests.fuzz.survey --examples N` lists every failure class.
+fuzz: $(STAMP)
+	SDO_SIM_FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest tests/fuzz -q -p no:cacheprovider
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_rules.py

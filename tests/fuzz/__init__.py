@@ -1,0 +1,1 @@
+"""Fuzzing the `sdo-sim` command with mutated shipped scenarios and ballots."""
