@@ -421,3 +421,26 @@ def test_the_memory_estimate_bounds_the_work_of_every_baseline(name: str) -> Non
     assert len(result.decisions) <= gates
     assert result.positions is not None and len(result.positions) <= evaluations
     assert evaluations <= 5 * len(result.positions)  # an upper estimate, not a wild one
+
+
+def test_a_symlink_loop_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                    monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    loop = tmp_path / "loop.yaml"
+    loop.symlink_to(loop)
+    line = one_line(*sdo_sim(["validate", str(loop)], capsys, monkeypatch)[::2])
+    assert line == f"sdo-sim: error: {loop}: is a symbolic link that loops"
+    path = tmp_path / "s.yaml"
+    path.write_text("extends: loop.yaml\nname: x\n")
+    line = one_line(*sdo_sim(["validate", str(path)], capsys, monkeypatch)[::2])
+    assert line.startswith(f"sdo-sim: error: {path}: extends: loop.yaml")
+
+
+@pytest.mark.parametrize("ballot_id", ["1.5", "true", "null", "[1]", '{"a": 1}'])
+def test_a_ballot_id_must_be_text_or_a_whole_number(tmp_path: Path, ballot_id: str, capsys: pytest.CaptureFixture[str],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    path = ballot(tmp_path, ISO_DIS % f', "id": {ballot_id}')
+    line = one_line(*sdo_sim(["tally", str(path)], capsys, monkeypatch)[::2])
+    assert "id: got" in line and "must be a string or a whole number" in line
+    path.write_text(ISO_DIS % ', "id": 7')
+    code, out, err = sdo_sim(["tally", str(path)], capsys, monkeypatch)
+    assert code == 0 and json.loads(out)["id"] == 7, err

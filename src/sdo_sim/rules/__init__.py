@@ -38,5 +38,10 @@ def tally(ballot: Mapping[str, Any]) -> Decision:
         raise BallotError("procedure", 'missing; every ballot names its procedure, e.g. "iso.dis"')
     procedure = get_procedure(ballot["procedure"])
     check_fields(ballot, procedure)
+    ballot_id = ballot.get("id", "")
+    if not isinstance(ballot_id, str) and not (
+        isinstance(ballot_id, int) and not isinstance(ballot_id, bool)
+    ):
+        raise BallotError("id", f"got {describe(ballot_id)}; must be a string or a whole number")
     params = resolve_params(procedure, ballot.get("params"))
     return procedure.ballot(ballot, params)

@@ -65,7 +65,10 @@ def read_layers(path: Path, data_file: Path | None = None) -> list[Layer]:
     seen: list[Path] = []
     current = path
     while True:
-        resolved = current.resolve()
+        try:
+            resolved = current.resolve()
+        except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError on a symlink loop
+            raise ScenarioError(str(current), "", "is a symbolic link that loops") from None
         if resolved in seen:
             chain = " -> ".join(p.name for p in (*seen, resolved))
             raise ScenarioError(str(layers[-1].path), "extends", f"circular: {chain}")
@@ -93,7 +96,11 @@ def _base_path(child: Path, parent: Any, depth: int) -> Path:
         raise ScenarioError(source, "extends", f"{shorten(parent)}: must be a .yaml or .yml scenario file")
     if not base.exists():
         raise ScenarioError(source, "extends", f"{shorten(parent)} does not exist (looked for {base})")
-    if not base.resolve().is_file():
+    try:
+        regular = base.resolve().is_file()
+    except (RuntimeError, OSError):
+        regular = False
+    if not regular:
         raise ScenarioError(source, "extends", f"{shorten(parent)} is not a regular file")
     return base
 
