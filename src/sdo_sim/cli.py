@@ -270,13 +270,14 @@ def run(
     ] = None,
 ) -> None:
     """Run a scenario and write its tables (proposals, decisions, timeseries, summary)."""
+    from sdo_sim.output import prepare
     from sdo_sim.report import print_summary, progress_bar
-    from sdo_sim.results import check_output, write
+    from sdo_sim.results import write
     from sdo_sim.runner import run as run_scenario
 
     if fmt not in ("parquet", "csv"):
         fail("run", f"--format: got {fmt!r}; allowed: parquet, csv")
-    check_output(out, force)
+    prepare(out, force)  # the folder and its parent are checked before the simulation runs
     with progress_bar(scenario.name) as progress:
         result = run_scenario(scenario, seed, weeks=weeks, positions=positions,
                               overrides=parse_sets(sets or []), progress=progress, data_file=data,

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from sdo_sim.errors import SdoSimError
+from sdo_sim.output import OutputError, write_folder
 from sdo_sim.population import ABSENT, ABSTAIN, NO, YES
 
 if TYPE_CHECKING:
@@ -38,10 +35,7 @@ DECISION_TYPES: dict[str, Any] = {
 }  # fmt: skip
 POSITION_WORDS = {YES: "yes", NO: "no", ABSTAIN: "abstain", ABSENT: "absent"}
 TABLES = ("proposals", "decisions", "positions", "timeseries", "events", "summary")
-
-
-class OutputError(SdoSimError):
-    """Results cannot be written where asked."""
+__all__ = ["OutputError", "RunResult", "collect", "summarise", "write"]
 
 
 @dataclass
@@ -181,26 +175,6 @@ def summarise(
     return row
 
 
-def check_output(out: Path, force: bool) -> None:
-    """Refuse a non-empty output folder unless forced, and never replace a folder holding other files."""
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"--out {out}: exists and is not a folder")
-    if not out.exists() or not any(out.iterdir()):
-        return
-    if not force:
-        raise OutputError(f"--out {out}: folder is not empty; use --force to replace its results")
-    ours = {f"{name}.{ext}" for name in TABLES for ext in ("parquet", "csv")} | {
-        "manifest.json",
-        "overview.png",
-    }
-    others = sorted(p.name for p in out.iterdir() if p.name not in ours)
-    if others:
-        raise OutputError(
-            f"--out {out}: holds {others[0]!r}, which is not an sdo-sim result; --force replaces only "
-            "results folders, so choose another folder"
-        )
-
-
 def write(
     result: RunResult,
     out: Path,
@@ -208,13 +182,10 @@ def write(
     force: bool = False,
     figures: Callable[[RunResult, Path], list[Path]] | None = None,
 ) -> list[Path]:
-    """Write every table (and figures) into a temporary folder beside `out`, then swap it into place."""
-    check_output(out, force)
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
-    try:
-        written = []
+    """Write every table (and figures) as a result folder that replaces `out` only whole (output.py)."""
+
+    def fill(staging: Path) -> dict[str, Any]:
+        tables = []
         for name in result.tables:
             table = getattr(result, name)
             if table is None:
@@ -224,25 +195,12 @@ def write(
                 table.to_parquet(path, index=False)
             else:
                 table.to_csv(path, index=False)
-            written.append(out / path.name)
-        tables = [p.stem for p in written]
+            tables.append(name)
         if figures is not None:
-            written += [out / p.name for p in figures(result, staging)]
-        manifest = dict(result.manifest, format=fmt, tables=tables)
-        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-        _swap_into_place(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return written
+            figures(result, staging)
+        return dict(result.manifest, format=fmt, tables=tables)
 
-
-def _swap_into_place(staging: Path, out: Path) -> None:
-    """Replace `out` by `staging`; the old results are removed only once the new ones are in place."""
-    if not out.exists():
-        os.replace(staging, out)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-    os.replace(out, old / "results")
-    os.replace(staging, out)
-    shutil.rmtree(old, ignore_errors=True)
+    out = Path(os.path.abspath(out))
+    names = write_folder(out, force, fill)
+    order = {f"{name}.{fmt}": i for i, name in enumerate(result.tables)}
+    return [out / name for name in sorted(names[:-1], key=lambda n: order.get(n, len(order)))]

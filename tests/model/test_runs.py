@@ -76,7 +76,8 @@ def test_write_refuses_a_non_empty_folder_and_keeps_old_results_on_failure(
     with pytest.raises(OSError):
         write(sdo_sim.run(path, seed=2, weeks=30), out, force=True)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
-    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no staging folder left behind
+    # no staging folder left behind; only the lock that guards swaps into out
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.sdo-sim.lock", "out"]
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["seed"] == 1
     assert manifest["tables"] == ["proposals", "decisions", "timeseries", "events", "summary"]

@@ -1,0 +1,282 @@
+"""Result folders that are never lost: private staging, a marker, a lock, and one atomic swap.
+
+Every writer of results (runs now; sweeps and reports later) goes through `write_folder`:
+
+1. `prepare` checks `--out` before any work: a missing or empty folder, or a previous sdo-sim
+   result (with `force`), in a parent that can be written; and cleans what dead runs left.
+2. The files are written into a private staging folder beside `--out`
+   (`.NAME.sdo-sim-staging-PID-TOKEN`), created with the user's umask and `flock`ed by its owner.
+3. `manifest.json` is the marker: it names sdo-sim's schema and lists every file written. A folder
+   is a previous result only if its manifest says so and it holds nothing else: `--force`
+   replaces nothing a user made.
+4. Under an exclusive lock in the parent (`.NAME.sdo-sim.lock`), what is at `--out` is checked
+   again and the staging folder takes its place in one step: a rename into a missing or empty
+   folder, or Linux's `renameat2(RENAME_EXCHANGE)` over old results. A kill at any instant leaves
+   the old results or the new ones. Where the exchange is not available, two renames through
+   `.NAME.sdo-sim-old-TOKEN` are used, and the next run restores that folder if `--out` is gone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import fcntl
+import json
+import os
+import secrets
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from sdo_sim.errors import SdoSimError
+
+MARKER = "sdo_sim_results"
+MARKER_VERSION = 1
+MANIFEST = "manifest.json"
+STAGING = ".sdo-sim-staging-"
+OLD = ".sdo-sim-old-"
+PROBE = ".sdo-sim-probe-"
+MAX_MANIFEST_BYTES = 1024 * 1024
+
+
+class OutputError(SdoSimError):
+    """Results cannot be written where asked."""
+
+
+class _Filesystem:
+    """The filesystem steps of a swap, in one place (tests inject a kill between any two)."""
+
+    rename = staticmethod(os.rename)
+    unlink = staticmethod(os.unlink)
+    rmdir = staticmethod(os.rmdir)
+    rmtree = staticmethod(shutil.rmtree)
+
+    @staticmethod
+    def exchange(a: Path, b: Path) -> bool:
+        """Swap two paths atomically (Linux renameat2); False where the system cannot."""
+        return _renameat2_exchange(a, b)
+
+
+fs = _Filesystem()
+
+
+def _renameat2_exchange(a: Path, b: Path) -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False  # a filesystem without the exchange: fall back to two renames
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def _fail(out: Path, message: str) -> OutputError:
+    return OutputError(f"--out {out}: {message}")
+
+
+def listed_files(folder: Path) -> list[str] | None:
+    """The files a folder's sdo-sim manifest lists, or None if it holds no such manifest."""
+    manifest = folder / MANIFEST
+    try:
+        if not manifest.is_file() or manifest.is_symlink() or manifest.stat().st_size > MAX_MANIFEST_BYTES:
+            return None
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    files = data.get(MARKER) == MARKER_VERSION and data.get("files") if isinstance(data, dict) else None
+    if not isinstance(files, list) or not all(isinstance(f, str) and f and "/" not in f for f in files):
+        return None
+    return files
+
+
+def state(out: Path) -> str:
+    """What is at `out`: missing, empty, result (a previous sdo-sim result and nothing else), other."""
+    if not out.exists() and not out.is_symlink():
+        return "missing"
+    if out.is_symlink() or not out.is_dir():
+        return "other"
+    entries = list(out.iterdir())
+    if not entries:
+        return "empty"
+    files = listed_files(out)
+    if files is None:
+        return "other"
+    ours = {*files, MANIFEST}
+    plain = all(p.name in ours and p.is_file() and not p.is_symlink() for p in entries)
+    return "result" if plain else "other"
+
+
+def _check_state(out: Path, force: bool) -> str:
+    found = state(out)
+    if found == "other" and out.is_dir() and not out.is_symlink():
+        if not force:
+            raise _fail(out, "folder is not empty; use --force to replace its results")
+        stranger = sorted(
+            p.name for p in out.iterdir() if p.name not in {*(listed_files(out) or []), MANIFEST}
+        )
+        shown = repr(stranger[0]) if stranger else "files not listed in its manifest.json"
+        raise _fail(out, f"holds {shown}, which is not an sdo-sim result; --force replaces only "
+                         "sdo-sim results, so choose another folder")  # fmt: skip
+    if found == "other":
+        raise _fail(out, "exists and is not a folder (or is a symbolic link)")
+    if found == "result" and not force:
+        raise _fail(out, "folder is not empty; use --force to replace its results")
+    return found
+
+
+@contextlib.contextmanager
+def _parent_lock(out: Path) -> Iterator[None]:
+    """The lock that makes check-and-swap one step for every sdo-sim run into `out`."""
+    lock = out.parent / f".{out.name}.sdo-sim.lock"
+    handle = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock; a dead process's lock is released by the kernel
+
+
+def _remove_if_dead(folder: Path) -> None:
+    """Remove a staging folder whose owner is dead (its lock is free), holding that lock meanwhile."""
+    try:
+        handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        return  # gone already, or not a folder
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fs.rmtree(folder, ignore_errors=True)
+    except BlockingIOError:
+        pass  # a live run is writing into it
+    finally:
+        os.close(handle)
+
+
+def clean(out: Path) -> None:
+    """Remove what dead runs left beside `out`, and bring back results a fallback swap left aside."""
+    with _parent_lock(out):
+        _clean_locked(out)
+
+
+def _clean_locked(out: Path) -> None:
+    parent = out.parent
+    for path in sorted(parent.glob(f".*{STAGING}*")):
+        _remove_if_dead(path)
+    for path in sorted(parent.glob(f".{out.name}{PROBE}*")):
+        with contextlib.suppress(OSError):
+            fs.rmdir(path)  # probes are made under this name's lock, which we hold
+    for path in sorted(parent.glob(f".{out.name}{OLD}*")):
+        if not path.is_dir() or path.is_symlink():
+            continue
+        if state(path) == "empty":
+            fs.rmdir(path)  # a replaced result, emptied before its owner died
+            continue
+        if state(path) != "result":
+            continue
+        if state(out) in ("missing", "empty"):
+            fs.rename(path, out)  # a run was killed between the fallback's two renames
+        elif state(out) == "result":
+            _remove_result(path)  # the newer results are in place
+
+
+def prepare(out: Path, force: bool) -> Path:
+    """Check `--out` and its parent before any work is done; returns `out` made absolute."""
+    out = Path(os.path.abspath(out))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if not out.parent.is_dir():
+            raise _fail(out, f"{out.parent} is not a folder")
+        with _parent_lock(out):
+            _clean_locked(out)
+            _check_state(out, force)
+            probe = out.parent / f".{out.name}{PROBE}{secrets.token_hex(4)}"
+            os.mkdir(probe)
+            os.rmdir(probe)
+    except OutputError:
+        raise
+    except OSError as error:
+        raise _fail(out, f"cannot be written ({error.strerror or error})") from None
+    return out
+
+
+def _new_staging(out: Path) -> tuple[Path, int]:
+    """A staging folder beside `out`, locked by this process, and the lock's handle."""
+    for _ in range(10):
+        staging = out.parent / f".{out.name}{STAGING}{os.getpid()}-{secrets.token_hex(4)}"
+        os.mkdir(staging)  # the umask applies, unlike tempfile.mkdtemp's 0700
+        handle = os.open(staging, os.O_RDONLY | os.O_DIRECTORY)
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        # a cleaner may have taken it for a dead run's between mkdir and flock: then make another
+        with contextlib.suppress(OSError):
+            if os.path.samestat(os.fstat(handle), os.lstat(staging)):
+                return staging, handle
+        os.close(handle)
+    raise OSError(errno.EAGAIN, "no staging folder could be kept", str(out.parent))
+
+
+def _remove_result(folder: Path) -> None:
+    """Delete a replaced result: only the plain files its manifest lists, then the folder."""
+    # a cleaner may be removing the same folder (it is no run's staging any more): tolerate that
+    for name in [*(listed_files(folder) or []), MANIFEST]:
+        path = folder / name
+        if path.is_file() and not path.is_symlink():
+            with contextlib.suppress(FileNotFoundError):
+                fs.unlink(path)
+    try:
+        fs.rmdir(folder)
+    except FileNotFoundError:
+        pass
+    except OSError:
+        print(f"sdo-sim: warning: {folder} held more than sdo-sim's results; left in place", file=sys.stderr)
+
+
+def write_folder(out: Path, force: bool, fill: Callable[[Path], dict[str, Any]]) -> list[str]:
+    """Write a result folder: `fill(staging)` writes the files and returns the manifest's fields.
+
+    Returns the names of the files written (manifest.json last)."""
+    out = prepare(out, force)
+    try:
+        staging, handle = _new_staging(out)
+    except OSError as error:
+        raise _fail(out, f"cannot be written ({error.strerror or error})") from None
+    try:
+        manifest = fill(staging)
+        files = sorted(p.name for p in staging.iterdir() if p.name != MANIFEST)
+        manifest = {**manifest, MARKER: MARKER_VERSION, "files": files}
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+        try:
+            _publish(staging, out, force)
+        except OSError as error:
+            raise _fail(out, f"cannot be written ({error.strerror or error})") from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        os.close(handle)
+    return [*files, MANIFEST]
+
+
+def _publish(staging: Path, out: Path, force: bool) -> None:
+    """Put the staging folder in place of `out` in one step, under the parent lock."""
+    with _parent_lock(out):
+        found = _check_state(out, force)  # another run may have landed since prepare
+        if found in ("missing", "empty"):
+            fs.rename(staging, out)
+            return
+        if fs.exchange(staging, out):
+            _remove_result(staging)  # the old results, now at the staging path
+            return
+        old = out.parent / f".{out.name}{OLD}{secrets.token_hex(4)}"
+        fs.rename(out, old)
+        fs.rename(staging, out)
+        _remove_result(old)

@@ -1,0 +1,330 @@
+"""Results already written are never lost (issue 7): the marker, the lock, the swap, the leftovers."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sdo_sim import output
+from sdo_sim.output import OutputError, write_folder
+
+ROOT = Path(__file__).resolve().parents[1]
+IETF = ROOT / "scenarios" / "baselines" / "ietf-working-group.yaml"
+
+
+def filler(
+    tag: str, files: int = 3, then: Callable[[], None] | None = None
+) -> Callable[[Path], dict[str, Any]]:
+    """A fill function writing `files` small tables that say which run wrote them."""
+
+    def fill(staging: Path) -> dict[str, Any]:
+        for i in range(files):
+            (staging / f"t{i}.csv").write_text(f"{tag} {i}\n")
+            if then is not None and i == 0:
+                then()
+        return {"run": tag}
+
+    return fill
+
+
+def whole_result(out: Path) -> str:
+    """The tag of the complete result in `out` (fails unless every listed file is there and agrees)."""
+    manifest = json.loads((out / "manifest.json").read_text())
+    tag = manifest["run"]
+    assert manifest["sdo_sim_results"] == 1
+    assert sorted(p.name for p in out.iterdir()) == sorted([*manifest["files"], "manifest.json"])
+    for name in manifest["files"]:
+        assert (out / name).read_text().startswith(f"{tag} "), name
+    return tag
+
+
+def in_child(action: Callable[[], None]) -> int:
+    """Run `action` in a forked child; its exit status (OutputError → 2, a kill → -signal)."""
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        code = 0
+        try:
+            action()
+        except OutputError:
+            code = 2
+        except BaseException:
+            code = 1
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status)
+
+
+def sdo_sim(
+    args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> tuple[int, str]:
+    from sdo_sim import cli
+
+    monkeypatch.setattr(sys, "argv", ["sdo-sim", *args])
+    try:
+        cli.main()
+    except SystemExit as exit_:
+        return int(exit_.code or 0), capsys.readouterr().err
+    return 0, capsys.readouterr().err
+
+
+def leftovers(parent: Path) -> list[str]:
+    names = (p.name for p in parent.iterdir() if p.name.startswith("."))
+    return sorted(name for name in names if ".sdo-sim-staging-" in name or ".sdo-sim-old-" in name)
+
+
+# --- --force replaces only what sdo-sim wrote --------------------------------------------------
+
+
+def snapshot(folder: Path) -> dict[str, bytes | str]:
+    return {str(p.relative_to(folder)): ("link" if p.is_symlink() else p.read_bytes() if p.is_file() else "dir")
+            for p in sorted(folder.rglob("*"))}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", ["user files with result names", "a folder named like a table",
+                                  "a symlink named like a table", "a manifest without the marker"])  # fmt: skip
+def test_force_refuses_folders_sdo_sim_did_not_write(tmp_path: Path, case: str, capsys: pytest.CaptureFixture[str],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    out = tmp_path / "out"
+    if case == "user files with result names":
+        out.mkdir()
+        (out / "summary.csv").write_text("my,own\n1,2\n")
+        (out / "manifest.json").write_text('{"mine": true}\n')
+    else:
+        write_folder(out, False, filler("old"))
+        if case == "a folder named like a table":
+            (out / "summary.parquet").mkdir()
+            (out / "summary.parquet" / "notes.txt").write_text("precious")
+        elif case == "a symlink named like a table":
+            (out / "t0.csv").unlink()
+            (out / "t0.csv").symlink_to(tmp_path / "elsewhere")
+        else:
+            manifest = json.loads((out / "manifest.json").read_text())
+            del manifest["sdo_sim_results"]
+            (out / "manifest.json").write_text(json.dumps(manifest))
+    before = snapshot(out)
+    code, err = sdo_sim(
+        ["run", str(IETF), "--out", str(out), "--weeks", "10", "--force"], capsys, monkeypatch
+    )
+    assert code == 2, err
+    assert len(err.strip().splitlines()) == 1 and "not an sdo-sim result" in err, err
+    assert snapshot(out) == before
+    assert leftovers(tmp_path) == []
+
+
+def test_force_replaces_a_previous_result_whole(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    out = tmp_path / "out"
+    assert sdo_sim(["run", str(IETF), "--out", str(out), "--weeks", "10", "--seed", "1", "--positions"],
+                   capsys, monkeypatch)[0] == 0  # fmt: skip
+    code, err = sdo_sim(["run", str(IETF), "--out", str(out), "--weeks", "10", "--seed", "2", "--force"],
+                        capsys, monkeypatch)  # fmt: skip
+    assert code == 0, err
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert (
+        manifest["seed"] == 2 and not (out / "positions.parquet").exists()
+    )  # nothing of the old run is left
+    assert sorted(p.name for p in out.iterdir()) == sorted([*manifest["files"], "manifest.json"])
+    assert leftovers(tmp_path) == []
+
+
+# --- concurrent runs ----------------------------------------------------------------------------
+
+
+def test_concurrent_writers_into_one_folder_exactly_one_wins(tmp_path: Path) -> None:
+    out = tmp_path / "new"
+    codes = []
+    for _ in range(3):  # rounds
+        if out.exists():
+            for p in out.iterdir():
+                p.unlink()
+            out.rmdir()
+        pids = []
+        for i in range(8):
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - the child
+                try:
+                    write_folder(out, False, filler(f"run{i}", then=lambda: time.sleep(0.05)))
+                    os._exit(0)
+                except OutputError:
+                    os._exit(2)
+                except BaseException:
+                    os._exit(1)
+            pids.append(pid)
+        codes = sorted(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in pids)
+        assert codes == [0] + [2] * 7
+        whole_result(out)
+        assert leftovers(tmp_path) == []
+
+
+def test_concurrent_cli_runs_exactly_one_wins(tmp_path: Path) -> None:
+    out = tmp_path / "shared"
+    command = [sys.executable, "-m", "sdo_sim.cli", "run", str(IETF), "--out", str(out), "--weeks", "20"]
+    runs = [subprocess.Popen([*command, "--seed", str(seed)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True) for seed in range(4)]  # fmt: skip
+    results = [(run.wait(timeout=120), run.stderr.read() if run.stderr else "") for run in runs]
+    assert sorted(code for code, _ in results) == [0, 2, 2, 2], results
+    for code, err in results:
+        if code == 2:
+            assert err.strip().endswith("folder is not empty; use --force to replace its results"), err
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert sorted(p.name for p in out.iterdir()) == sorted([*manifest["files"], "manifest.json"])
+    winner = next(seed for seed, (code, _) in enumerate(results) if code == 0)
+    assert manifest["seed"] == winner
+    import pandas as pd
+
+    for name in manifest["files"]:
+        assert len(pd.read_parquet(out / name).columns) > 0
+
+
+# --- a kill at any instant ---------------------------------------------------------------------
+
+
+def killed_at(step: int, out: Path, exchange: bool) -> int:
+    """Replace the results in `out`, killing the process at filesystem step `step` of the swap."""
+
+    def action() -> None:
+        calls = [0]
+
+        def counted(function: Callable[..., Any]) -> Callable[..., Any]:
+            def step_or_die(*args: Any, **kwargs: Any) -> Any:
+                if calls[0] == step:
+                    os.kill(os.getpid(), signal.SIGKILL)
+                calls[0] += 1
+                return function(*args, **kwargs)
+
+            return step_or_die
+
+        for name in ("rename", "unlink", "rmdir", "rmtree"):
+            setattr(output.fs, name, counted(getattr(output._Filesystem, name)))
+        real = output._Filesystem.exchange if exchange else (lambda a, b: False)
+        output.fs.exchange = counted(real)
+        write_folder(out, True, filler("new"))
+
+    return in_child(action)
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["renameat2", "two-renames"])
+def test_a_kill_between_any_two_steps_leaves_old_or_new_results(tmp_path: Path, exchange: bool) -> None:
+    if exchange and not output._renameat2_exchange(tmp_path, tmp_path):
+        pytest.skip("renameat2(RENAME_EXCHANGE) is not available here")
+    completed_at = None
+    for step in range(20):
+        parent = tmp_path / f"step{step}"
+        parent.mkdir()
+        out = parent / "out"
+        write_folder(out, False, filler("old"))
+        code = killed_at(step, out, exchange)
+        if code == 0:
+            completed_at = step
+            assert whole_result(out) == "new"
+            break
+        assert code == -signal.SIGKILL
+        if exchange:
+            assert whole_result(out) in ("old", "new")  # at every instant
+        else:
+            # the fallback has one window, between its two renames, where out is missing
+            if out.exists():
+                assert whole_result(out) in ("old", "new")
+        # the next run into the same parent puts things right and lands whole
+        before = whole_result(out) if out.exists() else None
+        output.clean(out)
+        assert whole_result(out) == (before or "old")
+        assert leftovers(parent) == []
+        write_folder(out, True, filler("next"))
+        assert whole_result(out) == "next"
+    assert completed_at == (6 if exchange else 8)  # every step of the swap was a kill point
+
+
+# --- leftovers of dead runs ---------------------------------------------------------------------
+
+
+def test_a_run_killed_while_writing_leaves_a_staging_folder_the_next_run_removes(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    code = in_child(lambda: write_folder(out, False, filler("dies", then=lambda: os.kill(os.getpid(), 9))))
+    assert code == -signal.SIGKILL
+    assert not out.exists()
+    [stale] = leftovers(tmp_path)
+    assert stale.startswith(".out.sdo-sim-staging-")
+    user_things = [tmp_path / ".out.partial-x", tmp_path / "notes.sdo-sim-staging-not-hidden"]
+    for path in user_things:
+        path.mkdir()
+    write_folder(tmp_path / "other", False, filler("next"))  # any run into the same parent
+    assert leftovers(tmp_path) == []
+    assert all(path.is_dir() for path in user_things)
+
+
+def test_a_live_runs_staging_folder_is_left_alone(tmp_path: Path) -> None:
+    out = tmp_path / "slow"
+    ready, done = os.pipe(), os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+
+        def wait() -> None:
+            os.write(ready[1], b"x")
+            os.read(done[0], 1)
+
+        write_folder(out, False, filler("slow", then=wait))
+        os._exit(0)
+    os.read(ready[0], 1)
+    [staging] = leftovers(tmp_path)
+    write_folder(tmp_path / "fast", False, filler("fast"))
+    assert leftovers(tmp_path) == [staging]  # still being written by a live run
+    os.write(done[1], b"x")
+    assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+    assert whole_result(out) == "slow" and leftovers(tmp_path) == []
+
+
+# --- checked before the run, created with the user's umask --------------------------------------
+
+
+def test_an_unusable_out_is_refused_before_the_simulation(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    from sdo_sim import runner
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the simulation ran before --out was checked")
+
+    monkeypatch.setattr(runner, "SDOModel", never)
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    for out, expected in ((a_file / "out", "cannot be written"), (a_file, "exists and is not a folder"),
+                          (tmp_path / ("x" * 300), "cannot be written (File name too long)"),
+                          (Path("/proc/sdo-sim-out"), "cannot be written")):  # fmt: skip
+        code, err = sdo_sim(["run", str(IETF), "--out", str(out)], capsys, monkeypatch)
+        assert code == 2 and len(err.strip().splitlines()) == 1, err
+        assert f"--out {out}: {expected}" in err, err
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_a_read_only_parent_is_refused_before_the_simulation(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    parent = tmp_path / "ro"
+    parent.mkdir()
+    parent.chmod(0o500)
+    try:
+        code, err = sdo_sim(["run", str(IETF), "--out", str(parent / "out")], capsys, monkeypatch)
+    finally:
+        parent.chmod(0o700)
+    assert code == 2 and "cannot be written (Permission denied)" in err
+
+
+@pytest.mark.parametrize(("umask", "folder", "file"), [(0o022, 0o755, 0o644), (0o077, 0o700, 0o600)])
+def test_results_follow_the_users_umask(tmp_path: Path, umask: int, folder: int, file: int) -> None:
+    out = tmp_path / "out"
+
+    def action() -> None:
+        os.umask(umask)
+        write_folder(out, False, filler("umask"))
+
+    assert in_child(action) == 0
+    assert out.stat().st_mode & 0o777 == folder
+    assert {p.stat().st_mode & 0o777 for p in out.iterdir()} == {file}
