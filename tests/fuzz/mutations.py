@@ -634,7 +634,8 @@ def invoke(
             warnings.simplefilter("always")
             for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
                 warnings.simplefilter("ignore", category)
-            signal.setitimer(signal.ITIMER_REAL, timeout)
+            # repeats every 50 ms: a Hang raised inside a __del__ or weakref callback is swallowed
+            signal.setitimer(signal.ITIMER_REAL, timeout, 0.05)
             try:
                 cli.main()
                 code = 0
