@@ -270,6 +270,7 @@ def run(
     ] = None,
 ) -> None:
     """Run a scenario and write its tables (proposals, decisions, timeseries, summary)."""
+    from sdo_sim.inputs import printable
     from sdo_sim.output import prepare
     from sdo_sim.report import print_summary, progress_bar
     from sdo_sim.results import write
@@ -278,7 +279,7 @@ def run(
     if fmt not in ("parquet", "csv"):
         fail("run", f"--format: got {fmt!r}; allowed: parquet, csv")
     prepare(out, force)  # the folder and its parent are checked before the simulation runs
-    with progress_bar(scenario.name) as progress:
+    with progress_bar(printable(scenario.name)) as progress:
         result = run_scenario(scenario, seed, weeks=weeks, positions=positions,
                               overrides=parse_sets(sets or []), progress=progress, data_file=data,
                               max_memory_gb=max_memory)  # fmt: skip
