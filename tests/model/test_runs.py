@@ -211,3 +211,14 @@ def test_positions_table_keeps_every_kind_of_position() -> None:
     # each position row is one Individual Member firm; Huawei and Ericsson carry several votes
     assert (positions["position"] == "no").sum() > 0
     assert (positions["position"] == "no").sum() <= first["no"]
+
+
+def test_reasons_cite_reports_by_name_never_as_a_seed() -> None:
+    """'seed 001' read like a random seed: reasons name the report's author and year instead."""
+    from sdo_sim.rules import PROCEDURES
+
+    path = ROOT / "scenarios" / "baselines" / "3gpp-tsg.yaml"
+    reasons = sdo_sim.run(path, seed=1, weeks=60).decisions["reason"]
+    assert reasons.str.contains("Teleanu 2021").any()
+    assert not reasons.str.contains("seed").any()
+    assert not any("seed" in param.clause for procedure in PROCEDURES.values() for param in procedure.params)

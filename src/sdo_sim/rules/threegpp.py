@@ -239,7 +239,7 @@ def _counted_election(tallies: list[dict[str, int]], candidates: list[str], thre
         raise BallotError("rounds", str(error)) from None
 
 
-_THRESHOLD = Param("threshold", Fraction(71, 100), "fraction", "3GPP WP (seed 001 L1672–L1673)",
+_THRESHOLD = Param("threshold", Fraction(71, 100), "fraction", "3GPP WP (Teleanu 2021, lines 1672–1673)",
                    "Share of votes cast needed, abstentions excluded.",
                    minimum=Fraction(0), maximum=Fraction(1))  # fmt: skip
 

@@ -13,7 +13,7 @@ from sdo_sim.proposals import Proposal
 from sdo_sim.rules import threegpp
 from sdo_sim.venues.base import Venue, chair_judgement, support_decision, tally
 
-MIN_SUPPORTERS = 4  # seed 001 L1673: each new work item needs at least four supporting members
+MIN_SUPPORTERS = 4  # Teleanu 2021, line 1673: each new work item needs at least four supporting members
 CANDIDATES = 3
 
 
@@ -29,13 +29,13 @@ class TechnicalSpecificationGroup(Venue):
         return self.model.population.subsidiaries[idx]
 
     def start(self, proposal: Proposal, week: int) -> None:
-        """A work item needs at least four supporting Individual Members (seed 001 L1673)."""
+        """A work item needs at least four supporting Individual Members (Teleanu 2021, line 1673)."""
         utility, stance = self.stances(self.members, proposal)
         self.commit(proposal, utility, stance, self.members)
         support = (stance == YES) & (utility > self.model.scenario.positions.support_threshold)
         supporters = int(self.weights(self.members)[support].sum())
         decision = support_decision(
-            supporters, MIN_SUPPORTERS, "3GPP WP Art. 39; seed 001 L1673", "work-item-approved"
+            supporters, MIN_SUPPORTERS, "3GPP WP Art. 39; Teleanu 2021, line 1673", "work-item-approved"
         )
         self.record(proposal, week, "work-item", "3gpp.work-item", decision, self.members, stance)
         if decision.approved:
@@ -48,7 +48,7 @@ class TechnicalSpecificationGroup(Venue):
             self.draft(proposal, week, self.approve)
 
     def approve(self, proposal: Proposal, week: int) -> None:
-        """Consensus first; failing it, ≥ 71 % of votes cast (seed 001 L1673)."""
+        """Consensus first; failing it, ≥ 71 % of votes cast (Teleanu 2021, line 1673)."""
         _, stance = self.stances(self.members, proposal)
         weight = self.weights(self.members)
         yes, no, _ = tally(stance, weight)
