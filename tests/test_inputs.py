@@ -444,3 +444,22 @@ def test_a_ballot_id_must_be_text_or_a_whole_number(tmp_path: Path, ballot_id: s
     path.write_text(ISO_DIS % ', "id": 7')
     code, out, err = sdo_sim(["tally", str(path)], capsys, monkeypatch)
     assert code == 0 and json.loads(out)["id"] == 7, err
+
+
+def test_overrides_are_recorded_and_a_mistyped_bloc_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    import pandas as pd
+
+    out = tmp_path / "out"
+    args = ["run", str(IETF), "--out", str(out), "--weeks", "20", "--seed", "4"]
+    code, stdout, err = sdo_sim([*args, "--set", "blocs.east.cohesion=0.9"], capsys, monkeypatch)
+    assert code == 0, err
+    assert "overrides: blocs.east.cohesion=0.9" in stdout
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert (manifest["seed"], manifest["overrides"]) == (4, {"blocs.east.cohesion": 0.9})
+    summary = pd.read_parquet(out / "summary.parquet").iloc[0]
+    assert (summary["seed"], json.loads(summary["overrides"])) == (4, {"blocs.east.cohesion": 0.9})
+    line = one_line(
+        *sdo_sim([*args, "--force", "--set", "blocs.eest.cohesion=0.5"], capsys, monkeypatch)[::2]
+    )
+    assert line.endswith("blocs.eest.cohesion: no bloc 'eest'; blocs: east, nonaligned, west")

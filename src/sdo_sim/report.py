@@ -54,6 +54,9 @@ def print_summary(result: RunResult, out: Path, tables: list[str]) -> None:
         console.print(Text(f"events fired: {fired}"))
     elif result.manifest.get("events"):
         console.print(Text("events fired: none"))
+    if result.manifest.get("overrides"):
+        changed = ", ".join(f"{path}={value!r}" for path, value in result.manifest["overrides"].items())
+        console.print(Text(printable(f"overrides: {changed}")))
     console.print(Text(printable(f"tables written to {out}/: " + ", ".join([*tables, "manifest.json"]))))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -160,6 +161,7 @@ def summarise(
         if len(decided)
         else float("nan"),
         "decisions": len(decisions),
+        "overrides": json.dumps(manifest.get("overrides", {}), sort_keys=True),
     }
     voted = decisions[decisions["procedure"].isin(VOTED) & decisions["yes"].notna() & decisions["no"].notna()]
     failed = voted["outcome"].isin(VOTE_FAILURES)

@@ -59,5 +59,12 @@ def run(
         "sdo_sim_version": __version__,
         "positions": positions,
         "events": len(scenario.events),
+        # what was changed from the file, so that any row can be reproduced (`--set`, `--weeks`)
+        "overrides": {path: _plain(value) for path, value in (overrides or {}).items()},
     }
     return collect(model, manifest)
+
+
+def _plain(value: Any) -> Any:
+    """An override's value as JSON can hold it."""
+    return value if isinstance(value, str | int | float | bool | type(None)) else str(value)

@@ -49,6 +49,10 @@ def set_path(data: dict[str, Any], dotted: str, value: Any, source: str = "overr
                 raise ScenarioError(source, dotted, "addresses a whole list item; name one of its fields")
             node = matches[0]
         elif isinstance(node, dict):
+            if i == 1 and parts[0] == "blocs" and part not in node:
+                # a typo here would create a new, half-defined bloc
+                known = ", ".join(sorted(node)) or "none defined"
+                raise ScenarioError(source, dotted, f"no bloc {part!r}; blocs: {known}")
             if last:
                 node[part] = value
             elif part not in node and parts[i + 1].isdigit():
