@@ -41,9 +41,11 @@ format: $(STAMP)
 fuzz: $(STAMP)
 	SDO_SIM_FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest tests/fuzz -q -p no:cacheprovider
 
+# Benchmarks measure, they do not gate: both always run, and each says whether its floors were met
+# (a loaded machine may miss them; rerun on an idle one before recording figures).
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_rules.py
-	$(BIN)/python benchmarks/bench_model.py
+	-$(BIN)/python benchmarks/bench_rules.py
+	-$(BIN)/python benchmarks/bench_model.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
