@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup demo ballots test lint format bench fuzz clean
+.PHONY: setup demo ballots test lint format bench fuzz readme clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("sdo-sim needs Python 3.11 or newer" if sys.version_info < (3, 11) else 0)'
@@ -46,6 +46,10 @@ fuzz: $(STAMP)
 bench: $(STAMP)
 	-$(BIN)/python benchmarks/bench_rules.py
 	-$(BIN)/python benchmarks/bench_model.py
+
+# The README's tables (scenarios shipped, baseline outcomes) come from the files and fresh runs.
+readme: $(STAMP)
+	$(BIN)/python benchmarks/readme_tables.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

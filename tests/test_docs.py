@@ -57,3 +57,14 @@ def test_every_scenario_field_is_documented() -> None:
             assert as_code.search(SCENARIOS_DOC), f"{model.__name__}.{name} missing from docs/scenarios.md"
             in_path = re.compile(rf"[`.{{]{re.escape(name)}[`.:]")  # also inside `venues.<id>.name`
             assert in_path.search(ODD), f"{model.__name__}.{name} missing from docs/ODD.md"
+
+
+def test_the_readme_tables_are_what_the_script_regenerates() -> None:
+    """README tables come from `make readme` (benchmarks/readme_tables.py), never typed by hand."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("readme_tables", ROOT / "benchmarks" / "readme_tables.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.regenerate(README, list(module.TABLES)) == README, "run `make readme`"

@@ -1,0 +1,85 @@
+"""Regenerate the README's tables from the scenario files and fresh runs (`make readme`).
+
+Each table sits between `<!-- table:NAME -->` and `<!-- /table:NAME -->` in README.md; the text
+between the markers is replaced. `--check` only reports whether the README is up to date.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+BASELINES = ("itu-t-study-group", "iso-technical-committee", "3gpp-tsg", "ietf-working-group")
+SEEDS = range(1, 11)
+
+
+def scenarios_table() -> str:
+    """Every shipped scenario file with its own description (the file is the one source)."""
+    from sdo_sim.scenario import load_scenario
+
+    rows = ["| file | what it is |", "|---|---|"]
+    paths = [ROOT / "scenarios" / "baselines" / f"{name}.yaml" for name in BASELINES]
+    paths += sorted((ROOT / "scenarios").glob("*.yaml"))
+    for path in paths:
+        rows.append(f"| `{path.relative_to(ROOT)}` | {load_scenario(path).description} |")
+    return "\n".join(rows)
+
+
+def outcomes_table() -> str:
+    """Each baseline over seeds 1-10: proposals, approval rate and range, weeks to decision, blocks."""
+    import sdo_sim
+
+    rows = [
+        "| baseline | proposals | approval rate | weeks to decision | blocked by a minority |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name in BASELINES:
+        scenario = sdo_sim.load_scenario(ROOT / "scenarios" / "baselines" / f"{name}.yaml")
+        summaries = [sdo_sim.run(scenario, seed=seed).summary.iloc[0] for seed in SEEDS]
+        rates = [s["approval_rate"] for s in summaries]
+        rows.append(
+            f"| `{name}` | {statistics.mean(s['proposals'] for s in summaries):.1f} "
+            f"| {statistics.mean(rates):.2f} ({min(rates):.2f}–{max(rates):.2f}) "
+            f"| {statistics.median(s['median_weeks_to_decision'] for s in summaries):.0f} "
+            f"| {statistics.mean(s['blocked_by_minority'] for s in summaries):.1f} |"
+        )
+    return "\n".join(rows)
+
+
+TABLES: dict[str, Callable[[], str]] = {"scenarios": scenarios_table, "baseline-outcomes": outcomes_table}
+
+
+def regenerate(text: str, names: list[str]) -> str:
+    """The README text with the named tables replaced by freshly computed ones."""
+    for name in names:
+        pattern = re.compile(rf"(<!-- table:{name} -->\n).*?(\n<!-- /table:{name} -->)", re.S)
+        if not pattern.search(text):
+            raise SystemExit(f"README.md has no markers for table {name!r}")
+        table = TABLES[name]()
+        text = pattern.sub(lambda m, table=table: m.group(1) + table + m.group(2), text)
+    return text
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--check", action="store_true", help="Exit 1 if the README is out of date.")
+    parser.add_argument("tables", nargs="*", default=list(TABLES), help=f"Tables: {', '.join(TABLES)}.")
+    args = parser.parse_args()
+    text = README.read_text(encoding="utf-8")
+    new = regenerate(text, args.tables)
+    if args.check:
+        print("README tables up to date" if new == text else "README tables OUT OF DATE")
+        return 0 if new == text else 1
+    README.write_text(new, encoding="utf-8")
+    print(f"regenerated: {', '.join(args.tables)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
