@@ -168,6 +168,11 @@ class Venue(Strict):
     consensus_tolerance: Share = Field(
         0.1, description="Largest share of those present opposing at which the chair still finds consensus."
     )
+    chair_bias: Share = Field(
+        0.0,
+        description="Shift of the opposition share the chair tolerates toward the chair's own stance "
+        "(assumed; 0: a neutral chair; leadership.py).",
+    )
     tap_share: Share = Field(
         0.1,
         description="ITU-T: share of texts on numbering, tariff or policy, which follow TAP (Res. 1 §8.1.1).",

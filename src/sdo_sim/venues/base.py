@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sdo_sim.leadership import biased_tolerance, chair_stance
 from sdo_sim.population import ABSENT, ABSTAIN, NO, YES
 from sdo_sim.proposals import Proposal
 from sdo_sim.rules import PROCEDURES, Decision
@@ -225,6 +226,11 @@ class Venue(ABC):
                 return
         if proposal.drafting_left <= 0:
             ready(proposal, week)
+
+    def call_tolerance(self, idx: np.ndarray, stance: np.ndarray) -> float:
+        """The opposition the chair tolerates in a consensus call, leaning with the chair (leadership.py)."""
+        chair = chair_stance(self.chair, idx, stance)
+        return biased_tolerance(self.spec.consensus_tolerance, self.spec.chair_bias, chair)
 
     def opposition_share(self, idx: np.ndarray, stance: np.ndarray) -> tuple[int, int, float]:
         """People opposing and present, and the opposing share: the chair reads the room by delegates."""

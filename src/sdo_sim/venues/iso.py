@@ -56,7 +56,7 @@ class TechnicalCommittee(Venue):
         p_members = self.of_class("P")
         _, stance = self.stances(p_members, proposal)
         yes, no, abstain = tally(stance)
-        judgement = chair_judgement(no, yes + no + abstain, self.spec.consensus_tolerance)
+        judgement = chair_judgement(no, yes + no + abstain, self.call_tolerance(p_members, stance))
         decision = iso.cd_consensus(yes, no, judgement, **self.params("iso.cd"))
         self.record(proposal, week, "CD", "iso.cd", decision, p_members, stance)
         if decision.approved:

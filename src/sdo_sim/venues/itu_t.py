@@ -35,7 +35,11 @@ class StudyGroup(Venue):
             decision = support_decision(committed, MIN_COMMITTED, "Res. 1 §7.2.2", "")
         else:
             decision = consensus_decision(
-                against, present, self.spec.consensus_tolerance, "Res. 1 §7.2.2", supporters=committed
+                against,
+                present,
+                self.call_tolerance(self.members, stance),
+                "Res. 1 §7.2.2",
+                supporters=committed,
             )
         self.record(proposal, week, "question", "chair-consensus", decision, self.members, stance)
         if decision.approved:
@@ -79,7 +83,7 @@ class StudyGroup(Venue):
         against, present, _ = self.opposition_share(self.members, stance)
         stage = "consent" if proposal.track == "aap" else "determination"
         clause = "A.8 §3.1" if proposal.track == "aap" else "Res. 1 §9.3.1"
-        decision = consensus_decision(against, present, self.spec.consensus_tolerance, clause)
+        decision = consensus_decision(against, present, self.call_tolerance(self.members, stance), clause)
         self.record(proposal, week, stage, "chair-consensus", decision, self.members, stance)
         if not decision.approved:
             self.retry_or_finish(proposal, week, decision.outcome, "drafting")

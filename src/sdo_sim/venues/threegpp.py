@@ -53,7 +53,9 @@ class TechnicalSpecificationGroup(Venue):
         weight = self.weights(self.members)
         yes, no, _ = tally(stance, weight)
         against, present, _ = self.opposition_share(self.members, stance)
-        consensus = chair_judgement(against, present, self.spec.consensus_tolerance) == "consensus"
+        consensus = (
+            chair_judgement(against, present, self.call_tolerance(self.members, stance)) == "consensus"
+        )
         params = self.params("3gpp.vote")
         decision = threegpp.tsg_vote(yes, no, consensus, threshold=params["threshold"])
         self.record(proposal, week, "approval", "3gpp.vote", decision, self.members, stance)

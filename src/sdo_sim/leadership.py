@@ -1,0 +1,38 @@
+"""Leadership: what a post does to a decision. The chair's consensus call leans toward the chair's stance.
+
+The reports: chair, vice-chair and rapporteur posts give a "prominent role" in framing work, but
+consensus limits what they can do (Teleanu 2021, line 954); the worry is that leaders "push
+proposals through" without consensus, or block others' proposals (line 998; evidence and
+counter-evidence at lines 1000-1002); a Chinese convenor did not unduly advance China's proposal
+in ISO TC22/SC33/WG9 (line 1283); oversight and good governance make posts harder to abuse
+(Voo & Creemers 2021, lines 268-270). None gives a size: `chair_bias` is *assumed*, neutral (0) by
+default, and meant to be swept (docs/ODD.md, "Leadership").
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import numpy as np
+
+from sdo_sim.population import NO, YES
+
+
+def biased_tolerance(tolerance: float, chair_bias: float, chair_stance: int | None) -> float:
+    """The share of opposition the chair tolerates, moved by `chair_bias` toward the chair's own stance.
+
+    A chair who supports the text still finds consensus with up to `tolerance + chair_bias` of those
+    present opposed ("pushing it through"); a chair who opposes it finds none above
+    `tolerance - chair_bias` (blocking); an absent, abstaining or missing chair calls it straight."""
+    # decimal arithmetic, so that 0.1 + 0.2 tolerates exactly 30 of 100 and not 30.000000000000004
+    shift = Decimal(repr(chair_bias)) if chair_stance in (YES, NO) else Decimal(0)
+    shifted = Decimal(repr(tolerance)) + (shift if chair_stance == YES else -shift)
+    return float(min(Decimal(1), max(Decimal(0), shifted)))
+
+
+def chair_stance(chair: int | None, idx: np.ndarray, stance: np.ndarray) -> int | None:
+    """The chair's own position at this gate, if the chair is among those asked and present."""
+    if chair is None:
+        return None
+    where = np.flatnonzero(idx == chair)
+    return int(stance[where[0]]) if len(where) else None
