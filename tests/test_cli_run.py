@@ -25,7 +25,7 @@ def test_run_writes_tables_and_prints_a_summary(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "approval_rate" in result.stdout
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["decisions.parquet", "events.parquet", "manifest.json", "proposals.parquet",
+    assert names == ["decisions.parquet", "events.parquet", "manifest.json", "posts.parquet", "proposals.parquet",
                      "summary.parquet", "timeseries.parquet"]  # fmt: skip
     manifest = json.loads((out / "manifest.json").read_text())
     assert (manifest["seed"], manifest["weeks"], manifest["format"]) == (3, 60, "parquet")

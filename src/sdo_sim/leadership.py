@@ -36,3 +36,36 @@ def chair_stance(chair: int | None, idx: np.ndarray, stance: np.ndarray) -> int 
         return None
     where = np.flatnonzero(idx == chair)
     return int(stance[where[0]]) if len(where) else None
+
+
+#: What a venue's posts besides the chair are called, by venue kind: the posts the baselines'
+#: shares count (ITU-T rapporteurs, ISO secretariats, 3GPP vice-chairs, the IETF's second co-chair).
+POST_TITLES = {"itu-t": "rapporteur", "iso": "secretariat", "3gpp": "vice-chair", "ietf": "chair"}
+
+
+class PostLog:
+    """Who held which post from which week to which: the run's `posts` table, one row per holding."""
+
+    def __init__(self) -> None:
+        self.held: dict[tuple[str, str, int], tuple[int, str]] = {}  # (venue, post, holder) → start, bloc
+        self.rows: list[dict[str, object]] = []
+
+    def update(self, week: int, holdings: list[tuple[str, str, int]], bloc_of: dict[int, str]) -> None:
+        """Close the holdings that ended and open the new ones (called whenever posts change)."""
+        current = set(holdings)
+        for key in sorted(self.held.keys() - current):
+            start, bloc = self.held.pop(key)
+            self._row(key, start, week, bloc)
+        for key in sorted(current - self.held.keys()):
+            self.held[key] = (week, bloc_of[key[2]])
+
+    def _row(self, key: tuple[str, str, int], start: int, end: int | None, bloc: str) -> None:
+        venue, post, holder = key
+        self.rows.append({"venue": venue, "post": post, "holder": holder, "bloc": bloc, "start": start,
+                          "end": end})  # fmt: skip
+
+    def table_rows(self) -> list[dict[str, object]]:
+        """Every holding, those still held at the end with an empty `end`, in order of start."""
+        still = [dict(venue=k[0], post=k[1], holder=k[2], bloc=b, start=s, end=None)
+                 for k, (s, b) in sorted(self.held.items())]  # fmt: skip
+        return sorted([*self.rows, *still], key=lambda r: (r["start"], r["venue"], r["post"], r["holder"]))

@@ -16,6 +16,7 @@ import numpy as np
 
 from sdo_sim.agents import Actor, Delegation, Firm
 from sdo_sim.events import EventQueue
+from sdo_sim.leadership import POST_TITLES, PostLog
 from sdo_sim.population import Population
 from sdo_sim.proposals import Proposal
 from sdo_sim.scenario.schema import ActorSpec, Draw, Scenario
@@ -40,6 +41,7 @@ class SDOModel(mesa.Model):
         self._queue: list[tuple[int, int, Callable[..., None], tuple[Any, ...]]] = []
         self._sequence = 0
         self.actor_list: list[Actor] = []
+        self.post_log = PostLog()
         # Delegations first, so that every firm's home delegation exists when the firm is made.
         for spec in sorted(self.scenario.actors, key=lambda spec: spec.kind != "delegation"):
             self.add_actors(spec)
@@ -222,6 +224,13 @@ class SDOModel(mesa.Model):
 
     def posts_changed(self) -> None:
         """Record who holds which post, and the share of posts each bloc holds."""
+        holdings = [
+            (venue.id, "chair" if i == 0 and venue.chair is not None else POST_TITLES[venue.kind], holder)
+            for venue in self.venues
+            for i, holder in enumerate(([venue.chair] if venue.chair is not None else []) + list(venue.posts))
+        ]
+        bloc_of = {holder: self.actor_list[holder].bloc or "" for _, _, holder in holdings}
+        self.post_log.update(self.week, holdings, bloc_of)
         for actor in self.actor_list:
             actor.posts = []
         shares: dict[str, float] = {}

@@ -35,7 +35,9 @@ DECISION_TYPES: dict[str, Any] = {
     "counts": str, "proponent_bloc": str,
 }  # fmt: skip
 POSITION_WORDS = {YES: "yes", NO: "no", ABSTAIN: "abstain", ABSENT: "absent"}
-TABLES = ("proposals", "decisions", "positions", "timeseries", "events", "summary")
+TABLES = ("proposals", "decisions", "positions", "timeseries", "events", "posts", "summary")
+POST_TYPES: dict[str, Any] = {"venue": str, "post": str, "holder": str, "bloc": str, "start": "int64",
+                              "end": "Int64"}  # fmt: skip
 __all__ = ["OutputError", "RunResult", "collect", "summarise", "write"]
 
 
@@ -50,6 +52,9 @@ class RunResult:
     manifest: dict[str, Any]
     positions: pd.DataFrame | None = None
     events: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"week": [], "kind": [], "event": []}))
+    posts: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame({name: [] for name in POST_TYPES}).astype(POST_TYPES)
+    )
     tables: tuple[str, ...] = field(default=TABLES)
 
 
@@ -123,7 +128,11 @@ def collect(model: SDOModel, manifest: dict[str, Any]) -> RunResult:
         [{"week": week, "kind": kind, "event": index} for week, kind, index in model.events.fired],
         columns=["week", "kind", "event"],
     ).astype({"week": "int64", "kind": str, "event": "int64"})
-    return RunResult(proposals, decisions, timeseries, summary, manifest, positions, events)
+    rows = model.post_log.table_rows()
+    for row in rows:
+        row["holder"] = pop.names[row["holder"]]  # type: ignore[index]
+    posts = pd.DataFrame(rows, columns=list(POST_TYPES)).astype(POST_TYPES)
+    return RunResult(proposals, decisions, timeseries, summary, manifest, positions, events, posts=posts)
 
 
 def _positions(model: SDOModel) -> pd.DataFrame:

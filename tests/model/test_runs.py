@@ -80,7 +80,7 @@ def test_write_refuses_a_non_empty_folder_and_keeps_old_results_on_failure(
     assert sorted(p.name for p in tmp_path.iterdir()) == [".out.sdo-sim.lock", "out"]
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["seed"] == 1
-    assert manifest["tables"] == ["proposals", "decisions", "timeseries", "events", "summary"]
+    assert manifest["tables"] == ["proposals", "decisions", "timeseries", "events", "posts", "summary"]
 
 
 def test_events_fire_at_a_week_and_on_a_condition() -> None:
