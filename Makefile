@@ -44,8 +44,8 @@ fuzz: $(STAMP)
 # Benchmarks measure, they do not gate: both always run, and each says whether its floors were met
 # (a loaded machine may miss them; rerun on an idle one before recording figures).
 bench: $(STAMP)
-	-$(BIN)/python benchmarks/bench_rules.py
-	-$(BIN)/python benchmarks/bench_model.py
+	-$(BIN)/python benchmarks/bench_rules.py --readme
+	-$(BIN)/python benchmarks/bench_model.py --readme
 
 # The README's tables (scenarios shipped, baseline outcomes) come from the files and fresh runs.
 readme: $(STAMP)

@@ -25,7 +25,10 @@ BASELINES = Path(__file__).resolve().parents[1] / "scenarios" / "baselines"
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7, help="runs per baseline (median reported)")
+    parser.add_argument("--readme", action="store_true", help="write the table into README.md")
     args = parser.parse_args()
+    rows = ["| baseline | weeks | actors | median s | decisions/s | actor-positions/s |",
+            "|---|---:|---:|---:|---:|---:|"]  # fmt: skip
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
           f"median of {args.runs} runs, seeds 1..{args.runs}")  # fmt: skip
     print(
@@ -47,8 +50,14 @@ def main() -> int:
         total = sum(times)
         print(f"{path.stem:28} {scenario.weeks:>5} {len(model.actor_list):>6} {median:>9.3f} "
               f"{sum(decisions) / total:>12,.0f} {sum(positions) / total:>12,.0f}")  # fmt: skip
+        rows.append(f"| `{path.stem}` | {scenario.weeks} | {len(model.actor_list)} | {median:.3f} "
+                    f"| {sum(decisions) / total:,.0f} | {sum(positions) / total:,.0f} |")  # fmt: skip
         ok &= median < TARGET_SECONDS
     print("target met" if ok else "TARGET NOT MET")
+    if args.readme:
+        from readme_tables import write_table
+
+        write_table("bench-model", "\n".join(rows))
     return 0 if ok else 1
 
 

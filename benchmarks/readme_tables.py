@@ -1,5 +1,7 @@
 """Regenerate the README's tables from the scenario files and fresh runs (`make readme`).
 
+The benchmark tables are written by the benchmarks themselves (`make bench` passes `--readme`).
+
 Each table sits between `<!-- table:NAME -->` and `<!-- /table:NAME -->` in README.md; the text
 between the markers is replaced. `--check` only reports whether the README is up to date.
 """
@@ -64,6 +66,15 @@ def regenerate(text: str, names: list[str]) -> str:
         table = TABLES[name]()
         text = pattern.sub(lambda m, table=table: m.group(1) + table + m.group(2), text)
     return text
+
+
+def write_table(name: str, table: str) -> None:
+    """Put a table a benchmark measured between its markers in README.md (`--readme`)."""
+    pattern = re.compile(rf"(<!-- table:{name} -->\n).*?(\n<!-- /table:{name} -->)", re.S)
+    text = README.read_text(encoding="utf-8")
+    if not pattern.search(text):
+        raise SystemExit(f"README.md has no markers for table {name!r}")
+    README.write_text(pattern.sub(lambda m: m.group(1) + table + m.group(2), text), encoding="utf-8")
 
 
 def main() -> int:
