@@ -1,4 +1,4 @@
-"""Leadership: what a post does to a decision. The chair's consensus call leans toward the chair's stance.
+"""Leadership: what a post does to a decision. The chair leans consensus calls and the agenda its own way.
 
 The reports: chair, vice-chair and rapporteur posts give a "prominent role" in framing work, but
 consensus limits what they can do (Teleanu 2021, line 954); the worry is that leaders "push
@@ -28,6 +28,12 @@ def biased_tolerance(tolerance: float, chair_bias: float, chair_stance: int | No
     shift = Decimal(repr(chair_bias)) if chair_stance in (YES, NO) else Decimal(0)
     shifted = Decimal(repr(tolerance)) + (shift if chair_stance == YES else -shift)
     return float(min(Decimal(1), max(Decimal(0), shifted)))
+
+
+def defers(chair_stance: int | None, chair_bias: float, deferred_last_meeting: bool, roll: float) -> bool:
+    """Whether a chair keeps a text off this meeting's agenda: only a chair who opposes it, with chance
+    `chair_bias`, and never twice in a row ("strong in agenda and timing": Teleanu 2021, line 954)."""
+    return chair_stance == NO and not deferred_last_meeting and roll < chair_bias
 
 
 def chair_stance(chair: int | None, idx: np.ndarray, stance: np.ndarray) -> int | None:

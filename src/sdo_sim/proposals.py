@@ -29,6 +29,7 @@ class Proposal:
     drafting_left: int = 0
     stalled: int = 0
     attempts: int = 0
+    deferred: bool = False  # kept off the last meeting's agenda by the chair (leadership.py)
     gates: list[int] = field(default_factory=list)  # decision ids
     sponsors: list[int] = field(default_factory=list)  # actors committed to the work (proponent first)
 

@@ -85,3 +85,37 @@ def test_the_posts_table_follows_every_holding_through_elections() -> None:
     elections = result.decisions[result.decisions["procedure"] == "3gpp.election"]
     assert set(chairs["start"].iloc[1:]) <= set(elections["week"])
     assert posts.equals(sdo_sim.run(ROOT / "scenarios" / "baselines" / "3gpp-tsg.yaml", seed=1).posts)
+
+
+@pytest.mark.parametrize(("stance", "bias", "deferred_last", "roll", "expected"), [
+    (NO, 0.3, False, 0.29, True),
+    (NO, 0.3, False, 0.30, False),   # the chance is exactly chair_bias
+    (NO, 0.3, True, 0.0, False),     # never twice in a row
+    (YES, 1.0, False, 0.0, False),   # a supporting chair never defers
+    (ABSTAIN, 1.0, False, 0.0, False),
+    (None, 1.0, False, 0.0, False),  # an absent chair sets no agenda
+    (NO, 0.0, False, 0.0, False),    # a neutral chair never defers
+])  # fmt: skip
+def test_a_chair_defers_only_texts_it_opposes_and_only_once(
+    stance: int | None, bias: float, deferred_last: bool, roll: float, expected: bool
+) -> None:
+    from sdo_sim.leadership import defers
+
+    assert defers(stance, bias, deferred_last, roll) is expected
+
+
+def test_a_biased_chair_keeps_the_other_sides_texts_off_the_agenda() -> None:
+    """Agenda and timing are where posts are strong (Teleanu 2021, line 954)."""
+    scenario = sdo_sim.load_scenario(ROOT / "scenarios" / "baselines" / "itu-t-study-group.yaml")
+
+    def deferrals(chair: str, bias: float) -> pd.Series:
+        overrides = {"venues.sg.chair_bias": bias, "venues.sg.posts.chair": chair}
+        runs = [sdo_sim.run(scenario, seed=seed, overrides=overrides).decisions for seed in range(1, 11)]
+        decisions = pd.concat(runs)
+        agenda = decisions[decisions["procedure"] == "chair-agenda"]
+        return agenda["proponent_bloc"].value_counts().reindex(["east", "west"], fill_value=0)
+
+    assert deferrals("CN", 0.0).sum() == 0
+    chinese, american = deferrals("CN", 0.3), deferrals("US", 0.3)
+    assert chinese["west"] > 2 * chinese["east"] and chinese["west"] >= 5
+    assert american["east"] > 2 * american["west"] and american["east"] >= 5

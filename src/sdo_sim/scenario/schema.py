@@ -170,8 +170,8 @@ class Venue(Strict):
     )
     chair_bias: Share = Field(
         0.0,
-        description="Shift of the opposition share the chair tolerates toward the chair's own stance "
-        "(assumed; 0: a neutral chair; leadership.py).",
+        description="Shift of the opposition share the chair tolerates toward the chair's own stance, and "
+        "the chance that the chair defers a text it opposes (assumed; 0: a neutral chair; leadership.py).",
     )
     tap_share: Share = Field(
         0.1,

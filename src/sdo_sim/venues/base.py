@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sdo_sim.leadership import biased_tolerance, chair_stance
+from sdo_sim.leadership import biased_tolerance, chair_stance, defers
 from sdo_sim.population import ABSENT, ABSTAIN, NO, YES
 from sdo_sim.proposals import Proposal
 from sdo_sim.rules import PROCEDURES, Decision
@@ -27,6 +27,8 @@ class Venue(ABC):
     """A standards body: its members, calendar and the pipeline its proposals travel."""
 
     kind = ""
+    #: Stages at which a text comes before a meeting, where the chair's agenda can hold it back.
+    agenda_stages: frozenset[str] = frozenset()
 
     def __init__(self, model: SDOModel, spec: VenueSpec) -> None:
         self.model = model
@@ -86,6 +88,12 @@ class Venue(ABC):
     def meeting(self, week: int) -> None:
         """What happens at a meeting: new proposals, then each open one's next step."""
         for proposal in [p for p in self.proposals if p.open]:
+            if (
+                self.spec.chair_bias
+                and proposal.stage in self.agenda_stages
+                and self.chair_defers(proposal, week)
+            ):
+                continue
             self.at_meeting(proposal, week)
         for proposal in self.submit(week):
             self.proposals.append(proposal)
@@ -227,6 +235,19 @@ class Venue(ABC):
         if proposal.drafting_left <= 0:
             ready(proposal, week)
 
+    def chair_defers(self, proposal: Proposal, week: int) -> bool:
+        """The chair's agenda: a present chair who opposes the text may defer it once (leadership.py)."""
+        if self.chair is None:
+            return False
+        chair = np.array([self.chair], dtype=np.int64)
+        _, stance = self.stances(chair, proposal)
+        deferred = defers(int(stance[0]), self.spec.chair_bias, proposal.deferred, self.model.rng.random())
+        proposal.deferred = deferred
+        if deferred:
+            decision = Decision(False, "deferred", _DEFERRED, {}, {"clause": "Teleanu 2021, line 954"})
+            self.record(proposal, week, proposal.stage, "chair-agenda", decision, chair, stance)
+        return deferred
+
     def call_tolerance(self, idx: np.ndarray, stance: np.ndarray) -> float:
         """The opposition the chair tolerates in a consensus call, leaning with the chair (leadership.py)."""
         chair = chair_stance(self.chair, idx, stance)
@@ -258,6 +279,8 @@ def tally(stance: np.ndarray, weight: np.ndarray | None = None) -> tuple[int, in
         int(weight[stance == ABSTAIN].sum()),
     )
 
+
+_DEFERRED = "The chair, who opposes the text, keeps it off this meeting's agenda ({clause})."
 
 _CONSENSUS_TEXT = {
     "consensus": (

@@ -22,6 +22,7 @@ class WorkingGroup(Venue):
     """Participants raise objections; the chair weighs whether each has been addressed."""
 
     kind = "ietf"
+    agenda_stages = frozenset({"wg-draft"})
 
     def proponent_pool(self) -> np.ndarray:
         return self.of_class("participant")

@@ -16,6 +16,7 @@ class TechnicalCommittee(Venue):
     """P-members vote on NPs and CDs; every national body may vote on DIS and FDIS (§1.7.1)."""
 
     kind = "iso"
+    agenda_stages = frozenset({"CD"})
 
     def refresh(self) -> None:
         super().refresh()

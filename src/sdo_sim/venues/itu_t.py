@@ -25,6 +25,7 @@ class StudyGroup(Venue):
     """Decisions by consensus of those present; approval under AAP (A.8) or TAP (Res. 1 §9)."""
 
     kind = "itu-t"
+    agenda_stages = frozenset({"drafting", "aap-meeting", "tap-meeting"})
 
     def start(self, proposal: Proposal, week: int) -> None:
         """A new work item at a meeting: consensus of those present and four committed (Res. 1 §7.2.2)."""

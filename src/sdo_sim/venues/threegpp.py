@@ -21,6 +21,7 @@ class TechnicalSpecificationGroup(Venue):
     """Decisions at quarterly plenaries; chairs elected every two years (WP Art. 22, 28)."""
 
     kind = "3gpp"
+    agenda_stages = frozenset({"drafting"})
 
     def weights(self, idx: np.ndarray) -> np.ndarray:
         """Votes per member: its Individual Memberships, or one per group (`affiliates`)."""
