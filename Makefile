@@ -36,7 +36,7 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests benchmarks
 	$(BIN)/ruff check --fix src tests benchmarks
 
-# The full fuzz run of the command line (tests/fuzz): 10,000 mutations per test, about 10 min; `make test`
+# The full fuzz run of the command line (tests/fuzz): 10,000 mutations per test, about 20 min; `make test`
 # runs a fixed-seed slice of 300. `python -m tests.fuzz.survey --examples N` lists every failure class.
 fuzz: $(STAMP)
 	SDO_SIM_FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest tests/fuzz -q -p no:cacheprovider

@@ -12,7 +12,7 @@ mutations.TIME_LIMIT (20 s) with exit 0 or 2; on 2, stderr holds one `sdo-sim: e
 
 Commands run in this process through `sdo_sim.cli.main()` (see mutations.invoke). The examples come
 from a fixed seed; SDO_SIM_FUZZ_EXAMPLES sets how many per test: 300 by default (the CI slice, about
-20 s), 10,000 in `make fuzz` (about 10 min). The session's counts are printed and saved to
+20 s), 10,000 in `make fuzz` (about 20 min). The session's counts are printed and saved to
 tests/fuzz/.work/counts.json; `python -m tests.fuzz.survey` runs the same mutations without stopping
 at the first failure and lists the distinct failure classes.
 """
