@@ -169,15 +169,16 @@ def test_concurrent_cli_runs_exactly_one_wins(tmp_path: Path) -> None:
     out = tmp_path / "shared"
     command = [sys.executable, "-m", "sdo_sim.cli", "run", str(IETF), "--out", str(out), "--weeks", "20"]
     runs = [subprocess.Popen([*command, "--seed", str(seed)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True) for seed in range(4)]  # fmt: skip
-    results = [(run.wait(timeout=120), run.stderr.read() if run.stderr else "") for run in runs]
-    assert sorted(code for code, _ in results) == [0, 2, 2, 2], results
-    for code, err in results:
+                             text=True) for seed in range(6)]  # fmt: skip
+    results = [(*run.communicate(timeout=120)[1:], run.returncode) for run in runs]
+    assert sorted(code for _, code in results) == [0, 2, 2, 2, 2, 2], results
+    for err, code in results:
         if code == 2:
+            assert len(err.strip().splitlines()) == 1, err
             assert err.strip().endswith("folder is not empty; use --force to replace its results"), err
     manifest = json.loads((out / "manifest.json").read_text())
     assert sorted(p.name for p in out.iterdir()) == sorted([*manifest["files"], "manifest.json"])
-    winner = next(seed for seed, (code, _) in enumerate(results) if code == 0)
+    winner = next(seed for seed, (_, code) in enumerate(results) if code == 0)
     assert manifest["seed"] == winner
     import pandas as pd
 
@@ -262,6 +263,14 @@ def test_a_run_killed_while_writing_leaves_a_staging_folder_the_next_run_removes
     assert all(path.is_dir() for path in user_things)
 
 
+def test_a_hand_made_staging_folder_nobody_holds_is_removed(tmp_path: Path) -> None:
+    stale = tmp_path / ".elsewhere.sdo-sim-staging-999999-abcd1234"
+    stale.mkdir()
+    (stale / "summary.parquet").write_bytes(b"half")
+    write_folder(tmp_path / "out", False, filler("next"))
+    assert not stale.exists() and whole_result(tmp_path / "out") == "next"
+
+
 def test_a_live_runs_staging_folder_is_left_alone(tmp_path: Path) -> None:
     out = tmp_path / "slow"
     ready, done = os.pipe(), os.pipe()
@@ -299,9 +308,14 @@ def test_an_unusable_out_is_refused_before_the_simulation(tmp_path: Path, capsys
     for out, expected in ((a_file / "out", "cannot be written"), (a_file, "exists and is not a folder"),
                           (tmp_path / ("x" * 300), "cannot be written (File name too long)"),
                           (Path("/proc/sdo-sim-out"), "cannot be written")):  # fmt: skip
+        started = time.monotonic()
         code, err = sdo_sim(["run", str(IETF), "--out", str(out)], capsys, monkeypatch)
+        assert time.monotonic() - started < 3
         assert code == 2 and len(err.strip().splitlines()) == 1, err
         assert f"--out {out}: {expected}" in err, err
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".sdo-sim.lock")) == [
+        "a-file"
+    ]  # no tables, no staging folder
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
