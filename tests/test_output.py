@@ -342,3 +342,57 @@ def test_results_follow_the_users_umask(tmp_path: Path, umask: int, folder: int,
     assert in_child(action) == 0
     assert out.stat().st_mode & 0o777 == folder
     assert {p.stat().st_mode & 0o777 for p in out.iterdir()} == {file}
+
+
+# --- names, links and races around the parent folder ------------------------------------------
+
+
+def test_an_out_name_with_glob_characters_touches_only_its_own_leftovers(tmp_path: Path) -> None:
+    out = tmp_path / "res[1]"
+    other_old = tmp_path / ".res1.sdo-sim-old-abcd1234"  # what the glob `.res[1].sdo-sim-old-*` matches
+    write_folder(other_old, False, filler("theirs"))
+    other_probe = tmp_path / ".res1.sdo-sim-probe-abcd1234"
+    other_probe.mkdir()
+    write_folder(out, False, filler("mine"))
+    assert whole_result(out) == "mine" and whole_result(other_old) == "theirs"
+    assert other_probe.is_dir()
+    own_probe = tmp_path / ".res[1].sdo-sim-probe-abcd1234"
+    own_probe.mkdir()
+    output.clean(out)
+    assert not own_probe.exists() and other_probe.is_dir()
+
+
+def test_a_symlink_planted_at_the_lock_path_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "victim"
+    (tmp_path / ".out.sdo-sim.lock").symlink_to(target)
+    with pytest.raises(OutputError, match=r"lock file .* is a symbolic link"):
+        write_folder(tmp_path / "out", False, filler("x"))
+    assert not target.exists() and not (tmp_path / "out").exists()
+
+
+def test_a_staging_folder_removed_before_it_is_locked_is_made_again(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    real_mkdir, taken = os.mkdir, []
+
+    def mkdir_then_cleaner(path: Any, *args: Any, **kwargs: Any) -> None:
+        real_mkdir(path, *args, **kwargs)
+        if ".sdo-sim-staging-" in str(path) and not taken:
+            taken.append(path)
+            os.rmdir(path)  # another run's cleaner, between our mkdir and open
+
+    monkeypatch.setattr(os, "mkdir", mkdir_then_cleaner)
+    write_folder(tmp_path / "out", False, filler("again"))
+    assert taken and whole_result(tmp_path / "out") == "again"
+    assert leftovers(tmp_path) == []
+
+
+def test_a_warning_escapes_control_characters_in_the_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "a\x1b[2Jb"
+    write_folder(folder, False, filler("x"))
+    (folder / "mine.txt").write_text("precious")
+    output._remove_result(folder)
+    err = capsys.readouterr().err
+    assert "warning" in err and "\x1b" not in err and "\\x1b" in err
+    assert (folder / "mine.txt").read_text() == "precious"

@@ -24,14 +24,17 @@ import errno
 import fcntl
 import json
 import os
+import re
 import secrets
 import shutil
+import stat
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from sdo_sim.errors import SdoSimError
+from sdo_sim.inputs import printable
 
 MARKER = "sdo_sim_results"
 MARKER_VERSION = 1
@@ -40,6 +43,8 @@ STAGING = ".sdo-sim-staging-"
 OLD = ".sdo-sim-old-"
 PROBE = ".sdo-sim-probe-"
 MAX_MANIFEST_BYTES = 1024 * 1024
+TOKEN = re.compile(r"[0-9a-f]{8}")
+STAGING_NAME = re.compile(rf"(?s)\..+{re.escape(STAGING)}[0-9]+-{TOKEN.pattern}")
 
 
 class OutputError(SdoSimError):
@@ -135,12 +140,31 @@ def _check_state(out: Path, force: bool) -> str:
     return found
 
 
+def _lock_path(out: Path) -> Path:
+    """The lock file beside `out`."""
+    return out.parent / f".{out.name}.sdo-sim.lock"
+
+
 @contextlib.contextmanager
 def _parent_lock(out: Path) -> Iterator[None]:
-    """The lock that makes check-and-swap one step for every sdo-sim run into `out`."""
-    lock = out.parent / f".{out.name}.sdo-sim.lock"
-    handle = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
+    """The lock that makes check-and-swap one step for every sdo-sim run into `out`.
+
+    The lock file is never removed, after a failed run or a good one: removing it would let one run
+    lock the unlinked file while another creates and locks a new one, and it is empty and harmless."""
+    lock = _lock_path(out)
     try:
+        # flock needs only a read-only handle; O_NOFOLLOW refuses a planted symbolic link and
+        # O_NONBLOCK keeps a planted FIFO from blocking the open (it is refused just below)
+        handle = os.open(lock, os.O_RDONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o666)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise _fail(out, f"the lock file {lock} is a symbolic link; remove it") from None
+        if error.errno == errno.EISDIR:
+            raise _fail(out, f"the lock file {lock} is a folder; remove it") from None
+        raise
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            raise _fail(out, f"the lock file {lock} is not a plain file; remove it")
         fcntl.flock(handle, fcntl.LOCK_EX)
         yield
     finally:
@@ -168,14 +192,22 @@ def clean(out: Path) -> None:
         _clean_locked(out)
 
 
+def _named(out: Path, kind: str) -> list[Path]:
+    """The folders beside `out` named `.NAME<kind>TOKEN` for exactly this name.
+
+    Names are matched as text, not as glob patterns: an --out named `res[1]` must not match `.res1...`."""
+    prefix = f".{out.name}{kind}"
+    return sorted(p for p in out.parent.iterdir()
+                  if p.name.startswith(prefix) and TOKEN.fullmatch(p.name[len(prefix):]))  # fmt: skip
+
+
 def _clean_locked(out: Path) -> None:
-    parent = out.parent
-    for path in sorted(parent.glob(f".*{STAGING}*")):
-        _remove_if_dead(path)
-    for path in sorted(parent.glob(f".{out.name}{PROBE}*")):
+    for path in sorted(p for p in out.parent.iterdir() if STAGING_NAME.fullmatch(p.name)):
+        _remove_if_dead(path)  # any name's: a staging folder is dead exactly when its lock is free
+    for path in _named(out, PROBE):
         with contextlib.suppress(OSError):
             fs.rmdir(path)  # probes are made under this name's lock, which we hold
-    for path in sorted(parent.glob(f".{out.name}{OLD}*")):
+    for path in _named(out, OLD):
         if not path.is_dir() or path.is_symlink():
             continue
         if state(path) == "empty":
@@ -211,12 +243,15 @@ def prepare(out: Path, force: bool) -> Path:
 
 def _new_staging(out: Path) -> tuple[Path, int]:
     """A staging folder beside `out`, locked by this process, and the lock's handle."""
-    for _ in range(10):
+    for _ in range(5):
         staging = out.parent / f".{out.name}{STAGING}{os.getpid()}-{secrets.token_hex(4)}"
         os.mkdir(staging)  # the umask applies, unlike tempfile.mkdtemp's 0700
-        handle = os.open(staging, os.O_RDONLY | os.O_DIRECTORY)
+        # another run's cleaner may take it for a dead run's between mkdir and flock: then make another
+        try:
+            handle = os.open(staging, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        except FileNotFoundError:
+            continue
         fcntl.flock(handle, fcntl.LOCK_EX)
-        # a cleaner may have taken it for a dead run's between mkdir and flock: then make another
         with contextlib.suppress(OSError):
             if os.path.samestat(os.fstat(handle), os.lstat(staging)):
                 return staging, handle
@@ -237,7 +272,10 @@ def _remove_result(folder: Path) -> None:
     except FileNotFoundError:
         pass
     except OSError:
-        print(f"sdo-sim: warning: {folder} held more than sdo-sim's results; left in place", file=sys.stderr)
+        print(
+            f"sdo-sim: warning: {printable(str(folder))} held more than sdo-sim's results; left in place",
+            file=sys.stderr,
+        )
 
 
 def write_folder(out: Path, force: bool, fill: Callable[[Path], dict[str, Any]]) -> list[str]:
