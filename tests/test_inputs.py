@@ -463,3 +463,46 @@ def test_overrides_are_recorded_and_a_mistyped_bloc_is_named(tmp_path: Path, cap
         *sdo_sim([*args, "--force", "--set", "blocs.eest.cohesion=0.5"], capsys, monkeypatch)[::2]
     )
     assert line.endswith("blocs.eest.cohesion: no bloc 'eest'; blocs: east, nonaligned, west")
+
+
+# --- settings and printing ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-3", "nan", "inf", "-inf"])
+def test_a_bad_size_cap_setting_names_the_setting_not_the_file(value: str, capsys: pytest.CaptureFixture[str],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    monkeypatch.setenv("SDO_SIM_MAX_INPUT_MB", value)
+    expected = f"sdo-sim: error: SDO_SIM_MAX_INPUT_MB: expected a positive number of MiB, got {value!r}"
+    assert one_line(*sdo_sim(["tally", str(DIS)], capsys, monkeypatch)[::2]) == expected
+    assert one_line(*sdo_sim(["validate", str(IETF)], capsys, monkeypatch)[::2]) == expected
+
+
+def test_a_huge_size_cap_setting_is_allowed(capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    monkeypatch.setenv("SDO_SIM_MAX_INPUT_MB", "1e300")  # no buffer of the cap's size is ever allocated
+    code, out, err = sdo_sim(["tally", str(DIS)], capsys, monkeypatch)
+    assert code == 0, err
+    code, out, err = sdo_sim(["validate", str(IETF)], capsys, monkeypatch)
+    assert code == 0 and out.startswith("ok: "), err
+
+
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+
+
+@pytest.mark.parametrize("char", list(BIDI))
+def test_bidirectional_controls_are_printed_as_escapes(char: str) -> None:
+    from sdo_sim.inputs import printable, shorten
+
+    assert printable(f"a{char}b") == f"a\\u{ord(char):04x}b"
+    assert char not in shorten(f"x{char}" * 50)
+
+
+def test_a_trojan_source_ballot_id_is_shown_escaped(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    path = ballot(tmp_path, ISO_DIS % ', "id": "admin\\u202e\\u2066 // ok\\u2069\\u2066"')
+    code, out, err = sdo_sim(["tally", str(path), "--format", "table"], capsys, monkeypatch)
+    assert code == 0, err
+    assert not set(BIDI) & set(out) and "\\u202e" in out
+    path.write_text('{"procedure": "iso.dis\\u202e", "votes": []}')
+    line = one_line(*sdo_sim(["tally", str(path)], capsys, monkeypatch)[::2])
+    assert not set(BIDI) & set(line) and "iso.dis\\u202e" in line, line

@@ -9,6 +9,7 @@ exhausted the machine).
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import stat
@@ -25,6 +26,7 @@ MIB = 1024 * 1024
 #: Size caps by kind of file (bytes); `SDO_SIM_MAX_INPUT_MB` replaces all of them.
 SIZE_CAPS = {"scenario": 8 * MIB, "ballot": 256 * MIB, "calibration": 8 * MIB}
 CAP_VARIABLE = "SDO_SIM_MAX_INPUT_MB"
+READ_CHUNK = 64 * MIB
 #: Deepest nesting of mappings and lists in a scenario file (the schema itself needs 5).
 MAX_DEPTH = 64
 #: Digits and decimal exponent a number may have: thresholds and counts need far fewer.
@@ -36,18 +38,28 @@ class InputError(SdoSimError):
     """A file or value the user gave cannot be read as it stands."""
 
 
+class SettingError(SdoSimError):
+    """An environment variable sdo_sim reads holds a value it cannot use (not the fault of any file)."""
+
+
+def positive_setting(name: str, unit: str) -> float | None:
+    """The finite number above 0 an environment variable holds, None if unset, else a SettingError."""
+    text = os.environ.get(name)
+    if text is None:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        number = math.nan
+    if not (math.isfinite(number) and number > 0):
+        raise SettingError(f"{name}: expected a positive number of {unit}, got {text!r}")
+    return number
+
+
 def size_cap(kind: str) -> int:
     """The size cap for a kind of file, in bytes (`SDO_SIM_MAX_INPUT_MB` raises or lowers it)."""
-    text = os.environ.get(CAP_VARIABLE)
-    if text is None:
-        return SIZE_CAPS[kind]
-    try:
-        megabytes = float(text)
-    except ValueError:
-        megabytes = float("nan")
-    if not 0 < megabytes < 1e7:
-        raise InputError(f"{CAP_VARIABLE}={text!r}: must be a number of megabytes above 0")
-    return int(megabytes * MIB)
+    megabytes = positive_setting(CAP_VARIABLE, "MiB")
+    return SIZE_CAPS[kind] if megabytes is None else max(1, int(megabytes * MIB))
 
 
 def _cap_message(kind: str, cap: int) -> str:
@@ -67,9 +79,11 @@ def read_bytes(path: Path, kind: str) -> bytes:
                 raise InputError("is a folder, not a file")
             if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
                 raise InputError(f"is not a regular file; give a {kind} file")
-            if stat.S_ISREG(mode) and os.fstat(handle.fileno()).st_size > cap:
+            size = os.fstat(handle.fileno()).st_size if stat.S_ISREG(mode) else None
+            if size is not None and size > cap:
                 raise InputError(_cap_message(kind, cap))
-            data = handle.read(cap + 1)  # a pipe, or a file still growing, is cut at the cap too
+            # a pipe, or a file still growing, is cut at the cap too
+            data = _read_at_most(handle, cap + 1, READ_CHUNK if size is None else size + 1)
     except FileNotFoundError:
         raise InputError("no such file") from None
     except IsADirectoryError:
@@ -81,10 +95,24 @@ def read_bytes(path: Path, kind: str) -> bytes:
     return data
 
 
+def _read_at_most(handle: Any, limit: int, first: int = READ_CHUNK) -> bytes:
+    """Up to `limit` bytes, in chunks: read(limit) would allocate all of a huge cap at once."""
+    chunks: list[bytes] = []
+    left, size = limit, first  # a regular file's size as the first chunk: one read, no copy
+    while left > 0:
+        chunk = handle.read(min(left, size))
+        size = READ_CHUNK
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
 def read_stdin(kind: str) -> bytes:
     """At most the cap's bytes of standard input."""
     cap = size_cap(kind)
-    data = sys.stdin.buffer.read(cap + 1)
+    data = _read_at_most(sys.stdin.buffer, cap + 1)
     if len(data) > cap:
         raise InputError(_cap_message(kind, cap))
     return data
@@ -252,11 +280,15 @@ def load_yaml(text: str) -> Any:
         raise InputError(f"not valid YAML: {printable(str(error))}") from None
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# Bidirectional controls (U+061C, U+200E/F, U+202A-E, U+2066-9) too: they reorder what a terminal
+# shows, so an id or message could read as something it is not ("Trojan source", CVE-2021-42574).
+_CONTROL = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 
 
 def printable(text: str) -> str:
-    """Text safe to print on a terminal: control characters and lone surrogates shown as escapes."""
+    """Text safe to print on a terminal: control, bidirectional and lone surrogate characters escaped."""
     return _CONTROL.sub(
         lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text
     )
