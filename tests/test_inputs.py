@@ -506,3 +506,14 @@ def test_a_trojan_source_ballot_id_is_shown_escaped(tmp_path: Path, capsys: pyte
     path.write_text('{"procedure": "iso.dis\\u202e", "votes": []}')
     line = one_line(*sdo_sim(["tally", str(path)], capsys, monkeypatch)[::2])
     assert not set(BIDI) & set(line) and "iso.dis\\u202e" in line, line
+
+
+@pytest.mark.parametrize("name", ["a" * 300 + ".yaml", "/".join(["b" * 200] * 25) + ".yaml"])
+def test_an_extends_name_too_long_for_the_system_is_one_line(tmp_path: Path, name: str,
+                                                             capsys: pytest.CaptureFixture[str],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    path = tmp_path / "s.yaml"
+    path.write_text(f"extends: {name}\nname: x\n")
+    line = one_line(*sdo_sim(["validate", str(path)], capsys, monkeypatch)[::2])
+    assert line.startswith(f"sdo-sim: error: {path}: extends: {name[:20]}"), line
+    assert "cannot be looked up (File name too long)" in line, line

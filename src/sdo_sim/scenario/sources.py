@@ -67,8 +67,11 @@ def read_layers(path: Path, data_file: Path | None = None) -> list[Layer]:
     while True:
         try:
             resolved = current.resolve()
-        except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError on a symlink loop
+        except RuntimeError:  # Python 3.11 raises RuntimeError on a symlink loop
             raise ScenarioError(str(current), "", "is a symbolic link that loops") from None
+        except OSError as error:
+            reason = error.strerror or error
+            raise ScenarioError(str(current), "", f"cannot be looked up ({reason})") from None
         if resolved in seen:
             chain = " -> ".join(p.name for p in (*seen, resolved))
             raise ScenarioError(str(layers[-1].path), "extends", f"circular: {chain}")
@@ -94,7 +97,13 @@ def _base_path(child: Path, parent: Any, depth: int) -> Path:
     base = child.parent / parent
     if base.suffix.lower() not in SCENARIO_SUFFIXES:
         raise ScenarioError(source, "extends", f"{shorten(parent)}: must be a .yaml or .yml scenario file")
-    if not base.exists():
+    try:  # a name the system refuses (too long, ...) is the file's mistake, not an internal error
+        exists = base.exists()
+    except OSError as error:
+        raise ScenarioError(
+            source, "extends", f"{shorten(parent)}: cannot be looked up ({error.strerror or error})"
+        ) from None
+    if not exists:
         raise ScenarioError(source, "extends", f"{shorten(parent)} does not exist (looked for {base})")
     try:
         regular = base.resolve().is_file()
