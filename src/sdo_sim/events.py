@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sdo_sim.scenario.conditions import holds, parse_condition
+from sdo_sim.scenario.schema import MAX_DELEGATES, MAX_SUBSIDIARIES, MAX_WEIGHT
 
 if TYPE_CHECKING:
     from sdo_sim.model import SDOModel
@@ -46,8 +47,9 @@ def _bloc(model: SDOModel, event: BlocChange) -> None:
     bloc = model.scenario.blocs[event.bloc]
     if event.cohesion is not None:
         bloc.cohesion = event.cohesion
+    joining = set(event.join)  # a set: a long join list must not make this actors × names
     for actor in model.actor_list:
-        if actor.name in event.join or actor.name.rsplit("-", 1)[0] in event.join:
+        if actor.name in joining or actor.name.rsplit("-", 1)[0] in joining:
             actor.bloc = event.bloc
     model.rebuild()
     model.posts_changed()
@@ -59,10 +61,13 @@ def _surge(model: SDOModel, event: Surge) -> None:
         for actor in model.actor_list:
             if actor.bloc == event.bloc:
                 actor.attendance = min(1.0, actor.attendance * event.attendance)
-                actor.contributions *= event.contributions
-                actor.delegates = max(1, round(actor.delegates * event.delegates))
+                # Surges compound; each stays within the bounds a scenario may set directly, so
+                # that a thousand surges cannot overflow a float or an int (issue 7).
+                actor.contributions = min(MAX_WEIGHT, actor.contributions * event.contributions)
+                actor.delegates = min(MAX_DELEGATES, max(1, round(actor.delegates * event.delegates)))
                 if hasattr(actor, "subsidiaries"):
-                    actor.subsidiaries += event.subsidiaries  # type: ignore[attr-defined]
+                    subsidiaries = actor.subsidiaries + event.subsidiaries  # type: ignore[attr-defined]
+                    actor.subsidiaries = min(MAX_SUBSIDIARIES, subsidiaries)  # type: ignore[attr-defined]
     for spec in event.add:
         model.add_actors(spec)
     model.rebuild()

@@ -36,6 +36,7 @@ class SDOModel(mesa.Model):
         self.outcomes_by_bloc: dict[str, list[int]] = {}  # bloc (and "all") → [approved, decided]
         self._posts_share: dict[str, float] = {}
         self.positions_computed = 0  # actor-positions, for the benchmark
+        self.positions_recorded = 0  # rows of the positions table, for the memory guard (budget.py)
         self.decision_rows: list[dict[str, Any]] = []
         self.position_chunks: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
         self._queue: list[tuple[int, int, Callable[..., None], tuple[Any, ...]]] = []

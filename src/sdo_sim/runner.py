@@ -48,7 +48,15 @@ def run(
         raise SdoSimError(f"--seed: got {seed}; must be a whole number from 0 to 2**63 - 1")
     budget.check(scenario, positions, max_memory_gb)
     model = SDOModel(scenario, seed=seed, record_positions=positions)
-    model.run(progress)
+    limit = budget.limit_bytes(max_memory_gb)
+
+    def watch(week: int, weeks: int) -> None:
+        budget.check_use(len(model.actor_list), len(model.decision_rows), model.positions_recorded, limit,
+                         week, weeks)  # fmt: skip
+        if progress is not None:
+            progress(week, weeks)
+
+    model.run(watch)
     from sdo_sim import __version__
 
     manifest = {

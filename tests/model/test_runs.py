@@ -73,7 +73,7 @@ def test_write_refuses_a_non_empty_folder_and_keeps_old_results_on_failure(
         raise OSError("disk full")
 
     monkeypatch.setattr(pd.DataFrame, "to_parquet", broken)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="disk full"):  # one line for the user, not a traceback
         write(sdo_sim.run(path, seed=2, weeks=30), out, force=True)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     # no staging folder left behind; only the lock that guards swaps into out

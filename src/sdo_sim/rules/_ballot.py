@@ -7,6 +7,7 @@ pass fails, `_diagnose` walks the entries once more to name the first bad one pr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -87,6 +88,11 @@ def expect(value: Any, field: str, kind: type, what: str) -> Any:
     return value
 
 
+# str.isdigit() takes '²' and int() then fails; ASCII digits only, one optional sign.
+_WHOLE = re.compile(r"[+-]?[0-9]+", re.ASCII)
+_DECIMAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?", re.ASCII)
+
+
 def _to_fraction(value: Any) -> Fraction | None:
     """An exact number from a JSON number or a text like '2/3' or '0.71'; None if it is not one.
 
@@ -109,9 +115,13 @@ def _to_fraction(value: Any) -> Fraction | None:
         if "/" in text:
             top, _, bottom = text.partition("/")
             top, bottom = top.strip(), bottom.strip()
-            if not (top.lstrip("+-").isdigit() and bottom.lstrip("+").isdigit()) or int(bottom) == 0:
+            if not (_WHOLE.fullmatch(top) and _WHOLE.fullmatch(bottom)) or bottom.startswith("-"):
+                return None
+            if int(bottom) == 0:
                 return None
             return Fraction(int(top), int(bottom))
+        if not _DECIMAL.fullmatch(text):  # ASCII only: Decimal() would take '١' or '1_0'
+            return None
         try:
             value = Decimal(text)
         except InvalidOperation:

@@ -111,9 +111,13 @@ def check_scenario(scenario: Scenario) -> None:
     if total * scenario.weeks > MAX_ACTOR_WEEKS:
         _fail("weeks", f"{total:,} actors for {scenario.weeks:,} weeks; actors × weeks may be at most "
                        f"{MAX_ACTOR_WEEKS:,}")  # fmt: skip
+    delegations = {name: s for name, s in names.items() if s.kind == "delegation"}  # once, not per firm
+    delegation_ids = {s.id for s in delegations.values()}
+    delegation_blocs = {s.bloc for s in delegations.values()}
     for spec in scenario.actors:
         if spec.kind == "firm" and spec.home is not None:
-            _check_home(scenario, spec, names)
+            _check_home(spec, delegations, delegation_ids, delegation_blocs)
+    all_specs = [*scenario.actors, *(s for e in scenario.events for s in getattr(e, "add", []))]
     for venue in scenario.venues:
         path = f"venues.{venue.id}"
         if venue.first_meeting_week >= scenario.weeks:
@@ -122,8 +126,7 @@ def check_scenario(scenario: Scenario) -> None:
                 f"got {venue.first_meeting_week}; the scenario ends at week {scenario.weeks - 1}",
             )
         for cls in DECIDING_CLASSES[venue.kind]:
-            specs = [*scenario.actors, *(s for e in scenario.events for s in getattr(e, "add", []))]
-            if not any(spec.memberships.get(venue.id) == cls and spec.count for spec in specs):
+            if not any(spec.memberships.get(venue.id) == cls and spec.count for spec in all_specs):
                 _fail(
                     path,
                     f"no actor is a member of class {cls!r}, so this {venue.kind} venue can decide nothing",
@@ -181,12 +184,13 @@ def _check_chair(chair: str | None, venue: str, names: dict[str, ActorSpec], pat
         _fail(path, f"{chair!r} is not a member of venue {venue!r}")
 
 
-def _check_home(scenario: Scenario, spec: ActorSpec, names: dict[str, ActorSpec]) -> None:
+def _check_home(
+    spec: ActorSpec, delegations: dict[str, ActorSpec], ids: set[str], blocs: set[str | None]
+) -> None:
     """A firm's home is a delegation of the scenario (or, with 'bloc', its bloc has one)."""
-    delegations = {name: s for name, s in names.items() if s.kind == "delegation"}
     path = f"actors.{spec.id}.home"
     if spec.home == "bloc":
-        if not any(s.bloc == spec.bloc for s in delegations.values()):
+        if spec.bloc not in blocs:
             _fail(path, f"'bloc', but bloc {spec.bloc!r} has no delegation")
-    elif spec.home not in delegations and not any(s.id == spec.home for s in delegations.values()):
+    elif spec.home not in delegations and spec.home not in ids:
         _fail(path, f"unknown delegation {spec.home!r}")

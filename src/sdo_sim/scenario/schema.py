@@ -17,6 +17,13 @@ MAX_ACTORS = 100_000
 MAX_ACTOR_WEEKS = 200_000_000  # actors × weeks: 20,000 actors for the full 5,200 weeks fit
 MAX_WEEKS = 5200
 MAX_WEIGHT = 1000.0
+# Lists whose checks and events cost time per pair of entries stay short (issue 7).
+MAX_SPECS = 10_000  # entries of `actors:` (each may generate up to MAX_ACTORS actors)
+MAX_VENUES = 100
+MAX_BLOCS = 1000
+MAX_EVENTS = 1000
+MAX_DELEGATES = 10_000
+MAX_SUBSIDIARIES = 1000
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNegative = Annotated[float, Field(ge=0.0, le=MAX_WEIGHT)]
 Coordinate = Annotated[float, Field(ge=-MAX_WEIGHT, le=MAX_WEIGHT)]
@@ -118,11 +125,11 @@ class ActorSpec(Strict):
     memberships: dict[str, str] = Field(
         default_factory=dict, description="Venue id → membership class (e.g. {tc: P}, {sg: member-state})."
     )
-    subsidiaries: Annotated[int, Field(ge=1, le=1000)] = Field(
+    subsidiaries: Annotated[int, Field(ge=1, le=MAX_SUBSIDIARIES)] = Field(
         1, description="3GPP: Individual Memberships the firm holds through national subsidiaries."
     )
     attendance: ShareOrDraw = Field(0.8, description="Chance of attending a meeting or returning a ballot.")
-    delegates: Annotated[int, Field(ge=1, le=10_000)] = Field(
+    delegates: Annotated[int, Field(ge=1, le=MAX_DELEGATES)] = Field(
         1, description="People the actor sends to a meeting."
     )
     contributions: NonNegativeOrDraw = Field(
@@ -223,13 +230,17 @@ class BlocChange(Trigger):
     bloc: str
     cohesion: Share | None = Field(None, description="New cohesion.")
     join: list[str] = Field(
-        default_factory=list, description="Actor ids (or id prefixes) that join the bloc."
+        default_factory=list,
+        max_length=MAX_ACTORS,
+        description="Actor ids (or id prefixes) that join the bloc.",
     )
 
 
 class Surge(Trigger):
     kind: Literal["surge"] = "surge"
-    add: list[ActorSpec] = Field(default_factory=list, description="New actors joining.")
+    add: list[ActorSpec] = Field(
+        default_factory=list, max_length=MAX_SPECS, description="New actors joining."
+    )
     bloc: str | None = Field(None, description="Bloc whose existing members change (with the factors below).")
     attendance: NonNegative = Field(1.0, description="Factor on the bloc members' attendance (capped at 1).")
     contributions: NonNegative = Field(1.0, description="Factor on the bloc members' contributions.")
@@ -276,10 +287,10 @@ class Scenario(Strict):
     proposal_spread: NonNegative = Field(
         0.2, description="Spread of a proposal around its proponent's ideal point."
     )
-    blocs: dict[str, Bloc] = Field(default_factory=dict)
-    actors: list[ActorSpec] = Field(min_length=1)
-    venues: list[Venue] = Field(min_length=1)
-    events: list[Event] = Field(default_factory=list)
+    blocs: dict[str, Bloc] = Field(default_factory=dict, max_length=MAX_BLOCS)
+    actors: list[ActorSpec] = Field(min_length=1, max_length=MAX_SPECS)
+    venues: list[Venue] = Field(min_length=1, max_length=MAX_VENUES)
+    events: list[Event] = Field(default_factory=list, max_length=MAX_EVENTS)
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:

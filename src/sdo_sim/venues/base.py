@@ -182,6 +182,7 @@ class Venue(ABC):
         if model.record_positions and idx is not None and stance is not None:
             bloc = model.population.bloc[idx]  # the bloc at the time of the decision
             model.position_chunks.append((decision_id, idx.copy(), stance.copy(), bloc))
+            model.positions_recorded += len(idx)
         return decision
 
     def finish(self, proposal: Proposal, week: int, outcome: str, approved: bool) -> None:
