@@ -108,3 +108,12 @@ def test_a_long_join_list_is_applied_without_a_search_per_actor(tmp_path: Path) 
 def test_long_venue_and_bloc_lists_are_refused(override: dict[str, object]) -> None:
     with pytest.raises(ScenarioError, match="at most"):
         sdo_sim.load_scenario(IETF, override)
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "0", "-1", "1e9", "8GB"])
+def test_a_bad_memory_limit_setting_is_named(value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(budget.LIMIT_VARIABLE, value)
+    with pytest.raises(budget.BudgetError, match=f"^SDO_SIM_MAX_MEMORY_GB='{value}': must be a number"):
+        budget.limit_bytes()
+    monkeypatch.setenv(budget.LIMIT_VARIABLE, "0.5")
+    assert budget.limit_bytes() == budget.GIB // 2

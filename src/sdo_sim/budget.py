@@ -17,6 +17,7 @@ GIB = 1024**3
 #: Memory a run may plan to use unless the user raises the limit (--max-memory, SDO_SIM_MAX_MEMORY_GB).
 DEFAULT_LIMIT_GB = 8.0
 LIMIT_VARIABLE = "SDO_SIM_MAX_MEMORY_GB"
+MAX_LIMIT_GB = 1e6
 BASE_BYTES = 250 * 1024**2  # the interpreter, numpy, pandas, pyarrow and mesa
 BYTES_PER_ACTOR = 4096
 BYTES_PER_DECISION = 1024
@@ -76,9 +77,13 @@ def limit_bytes(max_memory_gb: float | None = None) -> int:
         try:
             max_memory_gb = float(text)
         except ValueError:
-            raise BudgetError(f"{LIMIT_VARIABLE}={text!r}: must be a number of gigabytes above 0") from None
-    if not 0 < max_memory_gb < 1e6:
-        raise BudgetError(f"--max-memory: got {max_memory_gb}; must be a number of gigabytes above 0")
+            max_memory_gb = math.nan
+        if not 0 < max_memory_gb < MAX_LIMIT_GB:
+            raise BudgetError(f"{LIMIT_VARIABLE}={text[:40]!r}: must be a number of gigabytes above 0 and "
+                              f"below {MAX_LIMIT_GB:g}")  # fmt: skip
+    if not 0 < max_memory_gb < MAX_LIMIT_GB:
+        raise BudgetError(f"--max-memory: got {max_memory_gb}; must be a number of gigabytes above 0 "
+                          f"and below {MAX_LIMIT_GB:g}")  # fmt: skip
     return int(max_memory_gb * GIB)
 
 
