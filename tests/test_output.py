@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
@@ -396,3 +397,114 @@ def test_a_warning_escapes_control_characters_in_the_path(
     err = capsys.readouterr().err
     assert "warning" in err and "\x1b" not in err and "\\x1b" in err
     assert (folder / "mine.txt").read_text() == "precious"
+
+
+# --- places results cannot be swapped into ------------------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["ismount", "another device", "mountinfo"])
+def test_a_mount_point_is_refused_before_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    out = tmp_path / "mnt"
+    out.mkdir()
+    if how == "ismount":
+        real_ismount = os.path.ismount
+        monkeypatch.setattr(os.path, "ismount", lambda p: os.fspath(p) == str(out) or real_ismount(p))
+    elif how == "another device":
+        real_lstat = os.lstat
+
+        def lstat(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+            found = real_lstat(path, *args, **kwargs)
+            if os.fspath(path) != str(out):
+                return found
+            return os.stat_result((found.st_mode, found.st_ino, found.st_dev + 1, *found[3:10]))
+
+        monkeypatch.setattr(os, "lstat", lstat)
+    else:  # a bind mount of the same filesystem: same device, only the mount table knows
+        monkeypatch.setattr(output, "_mount_points", lambda: {str(out)})
+    with pytest.raises(OutputError, match="is a mount point; results are swapped in by rename"):
+        output.prepare(out, False)
+    assert list(out.iterdir()) == []
+
+
+def test_mount_points_are_read_from_the_mount_table() -> None:
+    if not Path("/proc/self/mountinfo").exists():
+        pytest.skip("no /proc/self/mountinfo here")
+    assert "/" in output._mount_points()
+
+
+def test_the_root_folder_is_refused_with_one_line(capsys: pytest.CaptureFixture[str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    code, err = sdo_sim(["run", str(IETF), "--out", "/"], capsys, monkeypatch)
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert "--out /: is the root folder" in err, err
+
+
+def test_a_current_folder_that_is_gone_is_refused_with_one_line(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    with pytest.raises(OutputError, match="the current folder cannot be found"):
+        output.prepare(Path("."), False)
+
+
+def test_out_as_the_current_folder_in_a_read_only_parent_is_one_line(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    def refuse(path: Any, *args: Any, **kwargs: Any) -> None:
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    monkeypatch.setattr(os, "mkdir", refuse)  # as if the parent could not be written
+    with pytest.raises(OutputError, match=r"cannot be written \(Permission denied\).*beside it"):
+        output.prepare(Path("."), False)
+
+
+def sticky_parent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A shared folder like /tmp, whose files (made by this test) belong to another user than us."""
+    parent = tmp_path / "shared"
+    parent.mkdir(exist_ok=True)
+    parent.chmod(0o1777)
+    monkeypatch.setattr(os, "geteuid", lambda: os.getuid() + 4242)
+    return parent
+
+
+def test_results_of_another_user_in_a_sticky_folder_are_refused(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    parent = tmp_path / "shared"
+    parent.mkdir()
+    out = parent / "out"
+    write_folder(out, False, filler("theirs"))
+    (parent / ".out.sdo-sim.lock").unlink()
+    sticky_parent(tmp_path, monkeypatch)
+    with pytest.raises(OutputError, match="belongs to another user in a shared"):
+        output.prepare(out, True)
+    assert whole_result(out) == "theirs"
+
+
+def test_a_lock_file_of_another_user_in_a_sticky_folder_is_refused(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    parent = sticky_parent(tmp_path, monkeypatch)
+    (parent / ".out.sdo-sim.lock").touch()
+    with pytest.raises(OutputError, match=r"lock file .* belongs to another user"):
+        output.prepare(parent / "out", False)
+
+
+# --- a full disk ----------------------------------------------------------------------------------
+
+
+def test_a_full_disk_while_writing_is_one_error_and_the_old_results_stay(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_folder(out, False, filler("old"))
+
+    def fill(staging: Path) -> dict[str, Any]:
+        (staging / "t0.csv").write_text("new 0\n")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(staging / "t1.csv"))
+
+    with pytest.raises(OutputError, match=rf"--out {out}: cannot be written \(No space left on device\)"):
+        write_folder(out, True, fill)
+    assert whole_result(out) == "old" and leftovers(tmp_path) == []

@@ -223,22 +223,72 @@ def _clean_locked(out: Path) -> None:
 
 def prepare(out: Path, force: bool) -> Path:
     """Check `--out` and its parent before any work is done; returns `out` made absolute."""
-    out = Path(os.path.abspath(out))
+    try:
+        out = Path(os.path.abspath(out))  # a relative path needs the current folder, which may be gone
+    except OSError as error:
+        raise _fail(out, f"the current folder cannot be found ({error.strerror or error})") from None
+    if out == out.parent:
+        raise _fail(out, "is the root folder; results are swapped in by rename, give a folder inside it")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         if not out.parent.is_dir():
             raise _fail(out, f"{out.parent} is not a folder")
+        _check_place(out)
         with _parent_lock(out):
             _clean_locked(out)
-            _check_state(out, force)
+            _check_owner(out, _check_state(out, force))
             probe = out.parent / f".{out.name}{PROBE}{secrets.token_hex(4)}"
-            os.mkdir(probe)
+            try:
+                os.mkdir(probe)
+            except OSError as error:
+                raise _fail(out, f"cannot be written ({error.strerror or error}): results are made "
+                                 f"beside it, in {out.parent}, which must be writable") from None  # fmt: skip
             os.rmdir(probe)
     except OutputError:
         raise
     except OSError as error:
         raise _fail(out, f"cannot be written ({error.strerror or error})") from None
     return out
+
+
+def _mount_points() -> set[str]:
+    """Every mount point in this process's mount table (bind mounts too); empty where there is none."""
+    try:
+        table = Path("/proc/self/mountinfo").read_bytes()
+    except OSError:
+        return set()
+    unescape = re.compile(rb"\\([0-7]{3})")
+    return {os.fsdecode(unescape.sub(lambda m: bytes([int(m.group(1), 8)]), line.split(b" ")[4]))
+            for line in table.splitlines() if line.count(b" ") >= 4}  # fmt: skip
+
+
+def _check_place(out: Path) -> None:
+    """Refuse, before the lock is taken, an --out that is a mount point or a lock we cannot share."""
+    parent = os.stat(out.parent)
+    with contextlib.suppress(FileNotFoundError):
+        here = os.lstat(out)
+        # a rename cannot move a mount point, nor move files into it from the parent's filesystem
+        if stat.S_ISDIR(here.st_mode) and (
+            here.st_dev != parent.st_dev or os.path.ismount(out) or os.path.realpath(out) in _mount_points()
+        ):
+            raise _fail(out, "is a mount point; results are swapped in by rename, give a folder inside it")
+    if parent.st_mode & stat.S_ISVTX:
+        lock = _lock_path(out)
+        with contextlib.suppress(FileNotFoundError):
+            # another user could hold it for ever, and fs.protected_regular refuses to open it
+            if os.lstat(lock).st_uid != os.geteuid():
+                raise _fail(out, f"the lock file {lock} belongs to another user in a shared (sticky) "
+                                 "folder; choose another folder")  # fmt: skip
+
+
+def _check_owner(out: Path, found: str) -> None:
+    """Refuse results that cannot be replaced: in a sticky folder only their owner may rename them."""
+    if found != "result":
+        return
+    parent, euid = os.stat(out.parent), os.geteuid()
+    if parent.st_mode & stat.S_ISVTX and euid not in (0, parent.st_uid) and os.lstat(out).st_uid != euid:
+        raise _fail(out, "belongs to another user in a shared (sticky) folder, so it cannot be replaced; "
+                         "choose another folder")  # fmt: skip
 
 
 def _new_staging(out: Path) -> tuple[Path, int]:
@@ -288,13 +338,14 @@ def write_folder(out: Path, force: bool, fill: Callable[[Path], dict[str, Any]])
     except OSError as error:
         raise _fail(out, f"cannot be written ({error.strerror or error})") from None
     try:
-        manifest = fill(staging)
-        files = sorted(p.name for p in staging.iterdir() if p.name != MANIFEST)
-        manifest = {**manifest, MARKER: MARKER_VERSION, "files": files}
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         try:
+            manifest = fill(staging)
+            files = sorted(p.name for p in staging.iterdir() if p.name != MANIFEST)
+            manifest = {**manifest, MARKER: MARKER_VERSION, "files": files}
+            text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+            (staging / MANIFEST).write_text(text, encoding="utf-8")
             _publish(staging, out, force)
-        except OSError as error:
+        except OSError as error:  # a full disk or quota too: one line, and `out` is left as it was
             raise _fail(out, f"cannot be written ({error.strerror or error})") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
