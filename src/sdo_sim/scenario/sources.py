@@ -2,8 +2,9 @@
 
 A scenario reaches only what its user named: `extends:` takes `.yaml`/`.yml` regular files, at most
 MAX_EXTENDS deep; `data:KEY` resolves against the calibration table the user gives, else the
-`data/calibration.csv` of the scenario's own repository, else sdo_sim's own — never a table found
-by climbing to `/` (issue 7: another user could plant `/tmp/data/calibration.csv`).
+`data/calibration.csv` of the scenario's own repository if the user owns it, else sdo_sim's own —
+never a table found by climbing to `/` (issue 7: another user could plant `/tmp/.git` and
+`/tmp/data/calibration.csv`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import copy
 import csv
 import io
 import math
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -151,11 +153,37 @@ def layer_of(parts: list[str], layers: list[Layer]) -> Path:
 
 
 def repository_of(folder: Path) -> Path | None:
-    """The nearest folder at or above `folder` that is a git repository's top."""
+    """The nearest folder at or above `folder` that is the top of a git repository the user owns.
+
+    The climb stops at the first folder the user does not own, below the parent of $HOME and below
+    `/`: a `.git` another user planted (say /tmp/.git beside /tmp/data/) is never taken as ours."""
+    stop = _home_parent()
     for candidate in (folder, *folder.parents):
-        if (candidate / ".git").exists():
-            return candidate
+        if candidate == stop or candidate == candidate.parent or not _owned(candidate):
+            return None
+        git = candidate / ".git"
+        if os.path.lexists(git):
+            return candidate if _owned(git) else None  # a foreign .git in our folder: trust none above
     return None
+
+
+def _owned(path: Path) -> bool:
+    """Whether the user running sdo_sim owns `path` itself (a symbolic link is not followed)."""
+    try:
+        return os.stat(path, follow_symlinks=False).st_uid == os.geteuid()
+    except OSError:  # unreadable or gone: not evidence of anything we own
+        return False
+
+
+def _home_parent() -> Path | None:
+    """The folder holding $HOME (e.g. /home), where a climb from inside $HOME ends; None if unknown."""
+    home = os.path.expanduser("~")
+    if not os.path.isabs(home):
+        return None
+    try:
+        return Path(home).resolve().parent
+    except (RuntimeError, OSError):
+        return None
 
 
 def calibration_for(scenario: Path, data_file: Path | None) -> tuple[Path, dict[str, float]] | None:
@@ -163,12 +191,20 @@ def calibration_for(scenario: Path, data_file: Path | None) -> tuple[Path, dict[
     if data_file is not None:
         return data_file, read_calibration(data_file)
     repository = repository_of(scenario.resolve().parent)
-    if repository is not None and (repository / "data" / "calibration.csv").is_file():
+    if repository is not None and _is_file(repository / "data" / "calibration.csv"):
         path = repository / "data" / "calibration.csv"
         return path, read_calibration(path)
     if PROJECT_DATA.is_file():
         return PROJECT_DATA, read_calibration(PROJECT_DATA)
     return None
+
+
+def _is_file(path: Path) -> bool:
+    """Whether `path` is a regular file; False, not an error, when it cannot be looked at."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 _CACHE: dict[tuple[Path, int, int], dict[str, float]] = {}
