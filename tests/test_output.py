@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from sdo_sim import output
+from sdo_sim import output, output_fs
 from sdo_sim.output import OutputError, write_folder
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -206,8 +206,8 @@ def killed_at(step: int, out: Path, exchange: bool) -> int:
             return step_or_die
 
         for name in ("rename", "unlink", "rmdir", "rmtree"):
-            setattr(output.fs, name, counted(getattr(output._Filesystem, name)))
-        real = output._Filesystem.exchange if exchange else (lambda a, b: False)
+            setattr(output.fs, name, counted(getattr(output_fs.Filesystem, name)))
+        real = output_fs.Filesystem.exchange if exchange else (lambda a, b: False)
         output.fs.exchange = counted(real)
         write_folder(out, True, filler("new"))
 
@@ -216,7 +216,7 @@ def killed_at(step: int, out: Path, exchange: bool) -> int:
 
 @pytest.mark.parametrize("exchange", [True, False], ids=["renameat2", "two-renames"])
 def test_a_kill_between_any_two_steps_leaves_old_or_new_results(tmp_path: Path, exchange: bool) -> None:
-    if exchange and not output._renameat2_exchange(tmp_path, tmp_path):
+    if exchange and not output_fs.renameat2_exchange(tmp_path, tmp_path):
         pytest.skip("renameat2(RENAME_EXCHANGE) is not available here")
     completed_at = None
     for step in range(20):
@@ -422,7 +422,7 @@ def test_a_mount_point_is_refused_before_the_run(
 
         monkeypatch.setattr(os, "lstat", lstat)
     else:  # a bind mount of the same filesystem: same device, only the mount table knows
-        monkeypatch.setattr(output, "_mount_points", lambda: {str(out)})
+        monkeypatch.setattr(output_fs, "mount_points", lambda: {str(out)})
     with pytest.raises(OutputError, match="is a mount point; results are swapped in by rename"):
         output.prepare(out, False)
     assert list(out.iterdir()) == []
@@ -431,7 +431,7 @@ def test_a_mount_point_is_refused_before_the_run(
 def test_mount_points_are_read_from_the_mount_table() -> None:
     if not Path("/proc/self/mountinfo").exists():
         pytest.skip("no /proc/self/mountinfo here")
-    assert "/" in output._mount_points()
+    assert "/" in output_fs.mount_points()
 
 
 def test_the_root_folder_is_refused_with_one_line(capsys: pytest.CaptureFixture[str],

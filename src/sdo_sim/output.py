@@ -19,7 +19,6 @@ Every writer of results (runs now; sweeps and reports later) goes through `write
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
 import fcntl
 import json
@@ -33,8 +32,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from sdo_sim import output_fs
 from sdo_sim.errors import SdoSimError
 from sdo_sim.inputs import printable
+from sdo_sim.output_fs import fs
 
 MARKER = "sdo_sim_results"
 MARKER_VERSION = 1
@@ -49,41 +50,6 @@ STAGING_NAME = re.compile(rf"(?s)\..+{re.escape(STAGING)}[0-9]+-{TOKEN.pattern}"
 
 class OutputError(SdoSimError):
     """Results cannot be written where asked."""
-
-
-class _Filesystem:
-    """The filesystem steps of a swap, in one place (tests inject a kill between any two)."""
-
-    rename = staticmethod(os.rename)
-    unlink = staticmethod(os.unlink)
-    rmdir = staticmethod(os.rmdir)
-    rmtree = staticmethod(shutil.rmtree)
-
-    @staticmethod
-    def exchange(a: Path, b: Path) -> bool:
-        """Swap two paths atomically (Linux renameat2); False where the system cannot."""
-        return _renameat2_exchange(a, b)
-
-
-fs = _Filesystem()
-
-
-def _renameat2_exchange(a: Path, b: Path) -> bool:
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
-    if result == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
-        return False  # a filesystem without the exchange: fall back to two renames
-    raise OSError(code, os.strerror(code), str(b))
 
 
 def _fail(out: Path, message: str) -> OutputError:
@@ -251,26 +217,14 @@ def prepare(out: Path, force: bool) -> Path:
     return out
 
 
-def _mount_points() -> set[str]:
-    """Every mount point in this process's mount table (bind mounts too); empty where there is none."""
-    try:
-        table = Path("/proc/self/mountinfo").read_bytes()
-    except OSError:
-        return set()
-    unescape = re.compile(rb"\\([0-7]{3})")
-    return {os.fsdecode(unescape.sub(lambda m: bytes([int(m.group(1), 8)]), line.split(b" ")[4]))
-            for line in table.splitlines() if line.count(b" ") >= 4}  # fmt: skip
-
-
 def _check_place(out: Path) -> None:
     """Refuse, before the lock is taken, an --out that is a mount point or a lock we cannot share."""
     parent = os.stat(out.parent)
     with contextlib.suppress(FileNotFoundError):
         here = os.lstat(out)
         # a rename cannot move a mount point, nor move files into it from the parent's filesystem
-        if stat.S_ISDIR(here.st_mode) and (
-            here.st_dev != parent.st_dev or os.path.ismount(out) or os.path.realpath(out) in _mount_points()
-        ):
+        mounted = here.st_dev != parent.st_dev or os.path.ismount(out)
+        if stat.S_ISDIR(here.st_mode) and (mounted or os.path.realpath(out) in output_fs.mount_points()):
             raise _fail(out, "is a mount point; results are swapped in by rename, give a folder inside it")
     if parent.st_mode & stat.S_ISVTX:
         lock = _lock_path(out)
