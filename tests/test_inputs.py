@@ -204,6 +204,7 @@ BAD_SCENARIOS = {
         "  - {id: AD, kind: firm, count: 3, bloc: east, memberships: {wg: area-director}}\n",
         "actors[1].id: generates 'W-001', which actor 'W' names already"),
     "very long number": ("weeks: 1" + "0" * 5000 + "\n", "has more than 40 digits"),
+    "control character": ("name: a\x07b\n", "not valid YAML: character U+0007 (at character"),
     "python tag": ("name: !!python/object/apply:os.system [echo hi]\n", "could not determine a constructor"),
 }  # fmt: skip
 
@@ -517,3 +518,68 @@ def test_an_extends_name_too_long_for_the_system_is_one_line(tmp_path: Path, nam
     line = one_line(*sdo_sim(["validate", str(path)], capsys, monkeypatch)[::2])
     assert line.startswith(f"sdo-sim: error: {path}: extends: {name[:20]}"), line
     assert "cannot be looked up (File name too long)" in line, line
+
+
+# --- item caps: files of tiny lists and mappings --------------------------------------------------
+
+ITEMS = "SDO_SIM_MAX_INPUT_ITEMS"
+
+
+def test_a_ballot_of_millions_of_tiny_lists_is_refused_unparsed(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    path = ballot(tmp_path, "[" + "[]," * 2_500_001 + "[]]")  # 7.5 MB: 5,000,003 items
+    line = one_line(*sdo_sim(["tally", str(path)], capsys, monkeypatch, seconds=3)[::2])
+    assert line == (
+        f"sdo-sim: error: tally: {path}: holds more than 5,000,000 items (each [, {{ and , counts), "
+        f"the limit for ballot files (set the environment variable {ITEMS} to raise it)"
+    )
+    monkeypatch.setenv(ITEMS, "10")
+    line = one_line(*sdo_sim(["tally", str(DIS)], capsys, monkeypatch)[::2])
+    assert "holds more than 10 items" in line, line
+    monkeypatch.setenv(ITEMS, "1e4")
+    code, _, err = sdo_sim(["tally", str(DIS)], capsys, monkeypatch)
+    assert code == 0, err
+
+
+def test_a_scenario_of_tiny_lists_stops_at_the_item_cap(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    path = child(tmp_path, "name: [" + "[]," * 100_000 + "]\n")
+    line = one_line(*sdo_sim(["validate", str(path)], capsys, monkeypatch)[::2])
+    assert line.startswith(
+        f"sdo-sim: error: {path}: holds more than 100,000 items (lists, mappings and values)"
+    )
+    assert line.endswith(f"the limit for scenario files (set the environment variable {ITEMS} to raise it)")
+    big = tmp_path / "big.yaml"  # 8 MB: 2.7 million nodes, 80 s to read in full
+    big.write_text("- [" + "[]," * 2_700_000 + "]\n")
+    monkeypatch.setenv(ITEMS, "1000")
+    line = one_line(*sdo_sim(["validate", str(big)], capsys, monkeypatch, seconds=2)[::2])
+    assert "holds more than 1,000 items" in line, line
+
+
+def test_a_calibration_table_of_many_rows_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    table = tmp_path / "table.csv"
+    table.write_text("key,value\n" + "".join(f"k{i},1\n" for i in range(250_000)))
+    path = with_data_reference(tmp_path)
+    line = one_line(*sdo_sim(["validate", str(path), "--data", str(table)], capsys, monkeypatch)[::2])
+    assert line.startswith(
+        f"sdo-sim: error: {table}: holds more than 500,000 items (each comma and line counts)"
+    )
+    monkeypatch.setenv(ITEMS, "nan")
+    line = one_line(*sdo_sim(["validate", str(path), "--data", str(table)], capsys, monkeypatch)[::2])
+    assert line == f"sdo-sim: error: {ITEMS}: expected a positive number of items, got 'nan'"
+
+
+def test_shipped_files_are_far_below_the_item_caps(capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    from sdo_sim.inputs import ITEM_CAPS
+
+    monkeypatch.setenv(ITEMS, str(ITEM_CAPS["scenario"] // 100))  # a hundredth of the scenario cap
+    scenarios = sorted((ROOT / "scenarios").rglob("*.yaml"))
+    code, out, err = sdo_sim(["validate", *map(str, scenarios)], capsys, monkeypatch)
+    assert "items" not in err and out.count("ok: ") == len(scenarios) - 1  # common/blocs.yaml: a fragment
+    monkeypatch.setenv(ITEMS, str(ITEM_CAPS["ballot"] // 1000))  # a thousandth of the ballot cap
+    code, out, err = sdo_sim(
+        ["tally", *map(str, sorted((ROOT / "examples").rglob("*.json")))], capsys, monkeypatch
+    )
+    assert code == 0, err

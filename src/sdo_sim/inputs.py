@@ -27,6 +27,16 @@ MIB = 1024 * 1024
 SIZE_CAPS = {"scenario": 8 * MIB, "ballot": 256 * MIB, "calibration": 8 * MIB}
 CAP_VARIABLE = "SDO_SIM_MAX_INPUT_MB"
 READ_CHUNK = 64 * MIB
+#: Caps on how many items (lists, mappings, values) a file may hold, by kind; `SDO_SIM_MAX_INPUT_ITEMS`
+#: replaces all of them. A file of tiny containers costs far more than its size suggests: a 256 MiB
+#: ballot `[[],[],...]` is 85 million lists (over 8 GB), an 8 MiB scenario of them 85 s to read.
+#: Shipped files hold at most: scenario 217 YAML nodes, ballot 4,046 JSON items (the 30,000-vote
+#: test ballot 120,000), calibration table 647. Measured just under each cap (Python 3.11, peak RSS):
+#: ballot, 5 million items: `{"k0":1.5,"k1":1.5,...}` 12 s and 1.7 GB (the worst found: a key, a
+#: Decimal and a pair per comma), 1.25 million votes 1 s and 520 MB, `[[],[],...]` 0.5 s and 200 MB;
+#: scenario, 100,000 YAML nodes: 2.7 s and 120 MB; calibration, 500,000 lines: 0.6 s and 130 MB.
+ITEM_CAPS = {"scenario": 100_000, "ballot": 5_000_000, "calibration": 500_000}
+ITEM_VARIABLE = "SDO_SIM_MAX_INPUT_ITEMS"
 #: Deepest nesting of mappings and lists in a scenario file (the schema itself needs 5).
 MAX_DEPTH = 64
 #: Digits and decimal exponent a number may have: thresholds and counts need far fewer.
@@ -60,6 +70,27 @@ def size_cap(kind: str) -> int:
     """The size cap for a kind of file, in bytes (`SDO_SIM_MAX_INPUT_MB` raises or lowers it)."""
     megabytes = positive_setting(CAP_VARIABLE, "MiB")
     return SIZE_CAPS[kind] if megabytes is None else max(1, int(megabytes * MIB))
+
+
+def item_cap(kind: str) -> int:
+    """The item cap for a kind of file (`SDO_SIM_MAX_INPUT_ITEMS` raises or lowers it)."""
+    items = positive_setting(ITEM_VARIABLE, "items")
+    return ITEM_CAPS[kind] if items is None else max(1, int(min(items, 1e18)))
+
+
+def items_message(kind: str, cap: int, counted: str) -> str:
+    """Why a file with too many items is refused, and how to allow it."""
+    return (
+        f"holds more than {cap:,} items ({counted}), the limit for {kind} files "
+        f"(set the environment variable {ITEM_VARIABLE} to raise it)"
+    )
+
+
+def check_items(text: str, marks: str, kind: str, counted: str) -> None:
+    """Refuse, before parsing, text in which `marks` (each one an item or more) exceed the cap."""
+    cap = item_cap(kind)
+    if sum(text.count(mark) for mark in marks) > cap:  # str.count: about 0.1 s for 256 MiB
+        raise InputError(items_message(kind, cap, counted))
 
 
 def _cap_message(kind: str, cap: int) -> str:
@@ -126,12 +157,13 @@ def decode(data: bytes) -> str:
         raise InputError(f"is not UTF-8 text (bad byte at offset {error.start})") from None
 
 
-def check_number_text(text: str) -> None:
-    """Refuse a decimal number whose digits or exponent no rule parameter or count needs."""
+def check_number_text(text: str) -> Decimal | None:
+    """The decimal `text` holds (None if it holds none), refused if its digits or exponent no rule
+    parameter or count needs."""
     try:
         number = Decimal(text)
     except InvalidOperation:
-        return
+        return None
     if not number.is_finite():
         raise InputError(f"number {shorten(text)} is not finite; give a finite number")
     digits = len(number.as_tuple().digits)
@@ -140,11 +172,12 @@ def check_number_text(text: str) -> None:
             f"number {shorten(text)} is out of range: at most {MAX_DIGITS} digits, "
             f"magnitudes from 1e-{MAX_EXPONENT} to 1e{MAX_EXPONENT}"
         )
+    return number
 
 
 def _json_float(text: str) -> Decimal:
-    check_number_text(text)
-    return Decimal(text)
+    number = check_number_text(text)
+    return Decimal(text) if number is None else number
 
 
 def _json_int(text: str) -> int:
@@ -169,8 +202,11 @@ def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
-def load_json(text: str) -> Any:
-    """A JSON document with exact decimals; duplicate keys, NaN, lone surrogates and deep nesting refused."""
+def load_json(text: str, kind: str = "ballot") -> Any:
+    """A JSON document with exact decimals; duplicate keys, NaN, lone surrogates, deep nesting and more
+    items than the kind's cap refused."""
+    # every list and object opens with [ or {, every further item follows a comma (some sit in strings)
+    check_items(text, "[{,", kind, "each [, { and , counts")
     try:
         document = json.loads(
             text,
@@ -211,11 +247,13 @@ def _check_strings(document: Any) -> None:
 
 class SafeYamlLoader(yaml.SafeLoader):
     """YAML 1.2-style booleans (only true/false: `no` and `NO` stay strings), bounded and unambiguous:
-    no aliases, no duplicate keys, at most MAX_DEPTH levels, numbers within MAX_DIGITS."""
+    no aliases, no duplicate keys, at most MAX_DEPTH levels and the kind's ITEM_CAPS nodes, numbers
+    within MAX_DIGITS."""
 
-    def __init__(self, stream: Any) -> None:
+    def __init__(self, stream: Any, kind: str = "scenario") -> None:
         super().__init__(stream)
         self._depth = 0
+        self._kind, self._items_left = kind, item_cap(kind)
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
@@ -224,6 +262,10 @@ class SafeYamlLoader(yaml.SafeLoader):
                 None, None, "aliases (*name) are not allowed; write the value out or use extends:",
                 event.start_mark,
             )  # fmt: skip
+        self._items_left -= 1  # PyYAML reads lazily: stopping here stops the scanning too
+        if self._items_left < 0:
+            cap = item_cap(self._kind)
+            raise InputError(items_message(self._kind, cap, "lists, mappings and values"))
         self._depth += 1
         if self._depth > MAX_DEPTH:
             raise yaml.composer.ComposerError(
@@ -267,10 +309,19 @@ SafeYamlLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:
 SafeYamlLoader.add_constructor("tag:yaml.org,2002:int", SafeYamlLoader.construct_yaml_int)
 
 
-def load_yaml(text: str) -> Any:
+def load_yaml(text: str, kind: str = "scenario") -> Any:
     """One YAML document read by SafeYamlLoader, or an InputError naming the line."""
     try:
-        return yaml.load(text, Loader=SafeYamlLoader)
+        loader = SafeYamlLoader(text, kind)  # refuses control characters at once
+        try:
+            return loader.get_single_data()
+        finally:
+            loader.dispose()
+    except yaml.reader.ReaderError as error:  # has no mark: name the character and where it is
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        raise InputError(
+            f"not valid YAML: character U+{code:04X} (at character {error.position + 1}) is not allowed"
+        ) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sdo_sim.errors import SdoSimError
-from sdo_sim.inputs import InputError, decode, load_yaml, read_bytes, shorten
+from sdo_sim.inputs import InputError, check_items, decode, load_yaml, read_bytes, shorten
 
 #: Longest chain of `extends:` a scenario may have (the shipped ones use 1).
 MAX_EXTENDS = 16
@@ -222,6 +222,7 @@ def read_calibration(path: Path) -> dict[str, float]:
         return _CACHE[cache_key]
     try:
         text = decode(read_bytes(path, "calibration"))
+        check_items(text, ",\n\r", "calibration", "each comma and line counts")  # before csv builds rows
     except InputError as error:
         raise ScenarioError(source, "", str(error)) from None
     try:
