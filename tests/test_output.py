@@ -191,7 +191,7 @@ def test_concurrent_cli_runs_exactly_one_wins(tmp_path: Path) -> None:
 
 
 def killed_at(step: int, out: Path, exchange: bool) -> int:
-    """Replace the results in `out`, killing the process at filesystem step `step` of the swap."""
+    """Write results into `out`, killing the process at filesystem step `step` of the swap or move."""
 
     def action() -> None:
         calls = [0]
@@ -205,7 +205,7 @@ def killed_at(step: int, out: Path, exchange: bool) -> int:
 
             return step_or_die
 
-        for name in ("rename", "unlink", "rmdir", "rmtree"):
+        for name in ("rename", "rename_new", "unlink", "rmdir", "rmtree"):
             setattr(output.fs, name, counted(getattr(output_fs.Filesystem, name)))
         real = output_fs.Filesystem.exchange if exchange else (lambda a, b: False)
         output.fs.exchange = counted(real)
@@ -508,3 +508,82 @@ def test_a_full_disk_while_writing_is_one_error_and_the_old_results_stay(tmp_pat
     with pytest.raises(OutputError, match=rf"--out {out}: cannot be written \(No space left on device\)"):
         write_folder(out, True, fill)
     assert whole_result(out) == "old" and leftovers(tmp_path) == []
+
+
+# --- an existing empty folder is filled, not replaced --------------------------------------------
+
+
+def test_an_empty_out_folder_is_filled_and_keeps_its_inode_and_mode(tmp_path: Path) -> None:
+    out = tmp_path / "mine"
+    out.mkdir()
+    out.chmod(0o2751)
+    before = out.stat()
+    write_folder(out, False, filler("new"))
+    after = out.stat()
+    assert whole_result(out) == "new" and leftovers(tmp_path) == []
+    assert (after.st_ino, after.st_mode) == (before.st_ino, before.st_mode)
+
+
+def test_the_current_folder_as_an_empty_out_stays_the_current_folder(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    write_folder(Path("."), False, filler("here"))
+    assert os.getcwd() == str(here) and whole_result(Path(".")) == "here"
+
+
+def test_a_kill_while_filling_an_empty_folder_leaves_no_manifest_and_is_undone(tmp_path: Path) -> None:
+    completed_at = None
+    for step in range(12):
+        parent = tmp_path / f"step{step}"
+        parent.mkdir()
+        out = parent / "out"
+        out.mkdir()
+        inode = out.stat().st_ino
+        code = killed_at(step, out, exchange=True)
+        if code == 0:
+            completed_at = step
+            assert whole_result(out) == "new" and out.stat().st_ino == inode
+            break
+        assert code == -signal.SIGKILL
+        assert out.stat().st_ino == inode
+        if (out / "manifest.json").exists():
+            assert whole_result(out) == "new"  # the manifest is the last step: only ever a whole result
+        output.clean(out)  # the next run into `out` holds the lock the dead one held, and undoes it
+        assert leftovers(parent) == []
+        done = (out / "manifest.json").exists()
+        assert whole_result(out) == "new" if done else list(out.iterdir()) == []
+        write_folder(out, done, filler("next"))
+        assert whole_result(out) == "next"
+    assert completed_at == 6  # five renames (manifest under a hidden name first) and one rmdir
+
+
+def test_a_file_appearing_while_filling_an_empty_folder_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    real = output_fs.Filesystem.rename_new
+
+    def user_races(a: Path, b: Path) -> None:
+        if b.name == "t1.csv":
+            b.write_text("the user's")
+        real(a, b)
+
+    monkeypatch.setattr(output.fs, "rename_new", user_races)
+    with pytest.raises(OutputError, match="cannot be written"):
+        write_folder(out, False, filler("new"))
+    assert [p.name for p in out.iterdir()] == ["t1.csv"] and (out / "t1.csv").read_text() == "the user's"
+    assert leftovers(tmp_path) == []
+
+
+def test_an_empty_out_folder_that_cannot_be_written_is_refused_before_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, *a, **k: os.fspath(p) != str(out) and real_access(p, *a, **k))
+    with pytest.raises(OutputError, match=r"cannot be written \(Permission denied\)"):
+        output.prepare(out, False)

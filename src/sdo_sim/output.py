@@ -9,11 +9,12 @@ Every writer of results (runs now; sweeps and reports later) goes through `write
 3. `manifest.json` is the marker: it names sdo-sim's schema and lists every file written. A folder
    is a previous result only if its manifest says so and it holds nothing else: `--force`
    replaces nothing a user made.
-4. Under an exclusive lock in the parent (`.NAME.sdo-sim.lock`), what is at `--out` is checked
-   again and the staging folder takes its place in one step: a rename into a missing or empty
-   folder, or Linux's `renameat2(RENAME_EXCHANGE)` over old results. A kill at any instant leaves
+4. Under an exclusive lock in the parent (`.NAME.sdo-sim.lock`, never removed), what is at `--out`
+   is checked again and the staging folder takes its place in one step: a rename where `--out` is
+   missing, or Linux's `renameat2(RENAME_EXCHANGE)` over old results. A kill at any instant leaves
    the old results or the new ones. Where the exchange is not available, two renames through
    `.NAME.sdo-sim-old-TOKEN` are used, and the next run restores that folder if `--out` is gone.
+   An existing empty `--out` is not replaced but filled file by file, manifest last (`_move_in`).
 """
 
 from __future__ import annotations
@@ -40,11 +41,13 @@ from sdo_sim.output_fs import fs
 MARKER = "sdo_sim_results"
 MARKER_VERSION = 1
 MANIFEST = "manifest.json"
+INCOMING = ".sdo-sim-incoming-manifest.json"  # the manifest, inside an empty --out until it is filled
 STAGING = ".sdo-sim-staging-"
 OLD = ".sdo-sim-old-"
 PROBE = ".sdo-sim-probe-"
 MAX_MANIFEST_BYTES = 1024 * 1024
 TOKEN = re.compile(r"[0-9a-f]{8}")
+_EFFECTIVE = os.access in os.supports_effective_ids  # check write access as the effective user
 STAGING_NAME = re.compile(rf"(?s)\..+{re.escape(STAGING)}[0-9]+-{TOKEN.pattern}")
 
 
@@ -56,9 +59,9 @@ def _fail(out: Path, message: str) -> OutputError:
     return OutputError(f"--out {out}: {message}")
 
 
-def listed_files(folder: Path) -> list[str] | None:
-    """The files a folder's sdo-sim manifest lists, or None if it holds no such manifest."""
-    manifest = folder / MANIFEST
+def listed_files(folder: Path, name: str = MANIFEST) -> list[str] | None:
+    """The files a folder's sdo-sim manifest (or the one named `name`) lists, or None if there is none."""
+    manifest = folder / name
     try:
         if not manifest.is_file() or manifest.is_symlink() or manifest.stat().st_size > MAX_MANIFEST_BYTES:
             return None
@@ -72,7 +75,7 @@ def listed_files(folder: Path) -> list[str] | None:
 
 
 def state(out: Path) -> str:
-    """What is at `out`: missing, empty, result (a previous sdo-sim result and nothing else), other."""
+    """What is at `out`: missing, empty, result (only sdo-sim's files), partial (see `_move_in`), other."""
     if not out.exists() and not out.is_symlink():
         return "missing"
     if out.is_symlink() or not out.is_dir():
@@ -80,16 +83,20 @@ def state(out: Path) -> str:
     entries = list(out.iterdir())
     if not entries:
         return "empty"
-    files = listed_files(out)
+    files, marker = listed_files(out), MANIFEST
+    if files is None:
+        files, marker = listed_files(out, INCOMING), INCOMING
     if files is None:
         return "other"
-    ours = {*files, MANIFEST}
-    plain = all(p.name in ours and p.is_file() and not p.is_symlink() for p in entries)
-    return "result" if plain else "other"
+    ours = {*files, marker}
+    if not all(p.name in ours and p.is_file() and not p.is_symlink() for p in entries):
+        return "other"
+    return "result" if marker == MANIFEST else "partial"
 
 
 def _check_state(out: Path, force: bool) -> str:
     found = state(out)
+    found = "other" if found == "partial" else found  # only when it could not be undone (_clean_locked)
     if found == "other" and out.is_dir() and not out.is_symlink():
         if not force:
             raise _fail(out, "folder is not empty; use --force to replace its results")
@@ -185,6 +192,8 @@ def _clean_locked(out: Path) -> None:
             fs.rename(path, out)  # a run was killed between the fallback's two renames
         elif state(out) == "result":
             _remove_result(path)  # the newer results are in place
+    if state(out) == "partial":
+        _undo_move(out)  # its filler died under the lock we now hold: give the folder back empty
 
 
 def prepare(out: Path, force: bool) -> Path:
@@ -202,7 +211,10 @@ def prepare(out: Path, force: bool) -> Path:
         _check_place(out)
         with _parent_lock(out):
             _clean_locked(out)
-            _check_owner(out, _check_state(out, force))
+            found = _check_state(out, force)
+            _check_owner(out, found)
+            if found == "empty" and not os.access(out, os.W_OK | os.X_OK, effective_ids=_EFFECTIVE):
+                raise _fail(out, f"cannot be written ({os.strerror(errno.EACCES)})")  # it is filled in place
             probe = out.parent / f".{out.name}{PROBE}{secrets.token_hex(4)}"
             try:
                 os.mkdir(probe)
@@ -298,7 +310,7 @@ def write_folder(out: Path, force: bool, fill: Callable[[Path], dict[str, Any]])
             manifest = {**manifest, MARKER: MARKER_VERSION, "files": files}
             text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
             (staging / MANIFEST).write_text(text, encoding="utf-8")
-            _publish(staging, out, force)
+            _publish(staging, out, force, files)
         except OSError as error:  # a full disk or quota too: one line, and `out` is left as it was
             raise _fail(out, f"cannot be written ({error.strerror or error})") from None
     except BaseException:
@@ -309,17 +321,58 @@ def write_folder(out: Path, force: bool, fill: Callable[[Path], dict[str, Any]])
     return [*files, MANIFEST]
 
 
-def _publish(staging: Path, out: Path, force: bool) -> None:
-    """Put the staging folder in place of `out` in one step, under the parent lock."""
+def _publish(staging: Path, out: Path, force: bool, files: list[str]) -> None:
+    """Put the staging folder in place of `out` in one step (or fill an empty `out`), under the lock."""
     with _parent_lock(out):
+        _clean_locked(out)  # a run may have died filling `out` since prepare
         found = _check_state(out, force)  # another run may have landed since prepare
-        if found in ("missing", "empty"):
+        if found == "missing":
             fs.rename(staging, out)
+            return
+        if found == "empty":
+            _move_in(staging, out, files)
             return
         if fs.exchange(staging, out):
             _remove_result(staging)  # the old results, now at the staging path
             return
         old = out.parent / f".{out.name}{OLD}{secrets.token_hex(4)}"
         fs.rename(out, old)
-        fs.rename(staging, out)
+        try:
+            fs.rename(staging, out)
+        except OSError:
+            with contextlib.suppress(OSError):
+                fs.rename(old, out)  # put the old results straight back rather than leave --out missing
+            raise
         _remove_result(old)
+
+
+def _move_in(staging: Path, out: Path, files: list[str]) -> None:
+    """Fill the existing empty folder `out` file by file, so it keeps its inode, mode, owner and ACL.
+
+    The manifest goes in first under a hidden name (INCOMING) and becomes manifest.json only after
+    every file is in: a kill part-way leaves no manifest.json, so nothing takes the folder for a
+    result, and as the move runs under the lock, the next run into `out` (which takes that lock)
+    knows the filler is dead and empties the folder again (`_clean_locked`) before it goes on."""
+    moved: list[str] = []
+    try:
+        fs.rename_new(staging / MANIFEST, out / INCOMING)
+        for name in files:
+            fs.rename_new(staging / name, out / name)
+            moved.append(name)
+        output_fs.fsync_dir(out)  # every file is in before the manifest says so
+        fs.rename_new(out / INCOMING, out / MANIFEST)
+    except OSError:
+        with contextlib.suppress(OSError):
+            _undo_move(out, moved)  # back to the empty folder it was (what a user put there stays)
+        raise
+    output_fs.fsync_dir(out)
+    fs.rmdir(staging)
+
+
+def _undo_move(out: Path, moved: list[str] | None = None) -> None:
+    """Empty a folder a run died or failed filling: the files it `moved` (or all listed), then INCOMING."""
+    for name in [*(listed_files(out, INCOMING) or [] if moved is None else moved), INCOMING]:
+        path = out / name
+        if path.is_file() and not path.is_symlink():
+            with contextlib.suppress(FileNotFoundError):
+                fs.unlink(path)
