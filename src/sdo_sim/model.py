@@ -15,6 +15,7 @@ import mesa
 import numpy as np
 
 from sdo_sim.agents import Actor, Delegation, Firm
+from sdo_sim.coordination import line_stances, line_utilities
 from sdo_sim.events import EventQueue
 from sdo_sim.leadership import POST_TITLES, PostLog
 from sdo_sim.population import Population
@@ -36,6 +37,7 @@ class SDOModel(mesa.Model):
         self.outcomes_by_bloc: dict[str, list[int]] = {}  # bloc (and "all") → [approved, decided]
         self._posts_share: dict[str, float] = {}
         self.positions_computed = 0  # actor-positions, for the benchmark
+        self.defections = 0  # positions taken against the bloc line by a follower (coordination.py)
         self.positions_recorded = 0  # rows of the positions table, for the memory guard (budget.py)
         self.decision_rows: list[dict[str, Any]] = []
         self.position_chunks: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
@@ -117,8 +119,10 @@ class SDOModel(mesa.Model):
 
     def rebuild(self) -> None:
         """Refresh the array view of the actors after the population changed."""
-        blocs = {name: (b.cohesion, b.ideal, b.affinity) for name, b in self.scenario.blocs.items()}
-        self.population = Population.build(self.actor_list, blocs, self.scenario.dimensions)
+        old = getattr(self, "population", None)
+        self.population = Population.build(
+            self.actor_list, self.scenario.blocs, self.scenario.dimensions, old.sanctions if old else None
+        )
         for venue in getattr(self, "venues", []):
             venue.refresh()
 
@@ -135,7 +139,7 @@ class SDOModel(mesa.Model):
         point = pop.ideal[proponent] + self.scenario.proposal_spread * self.rng.standard_normal(
             pop.ideal.shape[1]
         )
-        return Proposal(
+        proposal = Proposal(
             id=f"{venue.id}-{venue.next_number():04d}",
             venue=venue.id,
             proponent=proponent,
@@ -146,6 +150,9 @@ class SDOModel(mesa.Model):
             sensitive=bool(self.rng.random() < venue.spec.policy_sensitivity),
             submitted=week,
         )
+        weights = self.scenario.positions
+        proposal.lines = line_stances(line_utilities(pop, proposal, weights), weights.abstain_band)
+        return proposal
 
     def schedule(self, week: int, callback: Callable[..., None], *args: Any) -> None:
         """Run `callback(args[0], week, *args[1:])` at `week`; same-week ones run in the order scheduled."""

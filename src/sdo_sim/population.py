@@ -5,8 +5,8 @@ The utility of actor i for proposal p (docs/ODD.md, "Positions"):
     own_i   = value + merit·(2q_p − 1) − s_p·(distance·‖x_i − x_p‖ − affinity·A[b_i, b_p]) + noise·ε_i
               (q: technical quality, s: salience — how contested the proposal is)
     u_i     = (1 − α_i)·own_i + α_i·home_h(i)          (firms, α = alignment with the home state)
-    stance  = the bloc's line with probability cohesion_b(i), else the actor's own:
-              yes if u > band, no if u < −band·(1 − β_i), abstain otherwise   (β = block propensity)
+    u_i     → the bloc line, with probability cohesion_b(i), unless too far from it (coordination.py)
+    stance  = yes if u > band, no if u < −band·(1 − β_i), abstain otherwise   (β = block propensity)
     present with probability attendance_i (absent actors neither vote nor comment)
 """
 
@@ -20,7 +20,7 @@ import numpy as np
 if TYPE_CHECKING:
     from sdo_sim.agents import Actor
     from sdo_sim.proposals import Proposal
-    from sdo_sim.scenario.schema import Positions
+    from sdo_sim.scenario.schema import Bloc, Positions
 
 YES, NO, ABSTAIN, ABSENT = 1, -1, 0, 9
 
@@ -35,6 +35,9 @@ class Population:
     bloc_names: list[str]
     bloc_ideal: np.ndarray  # (B + 1, d); the "no bloc" row is unused
     cohesion: np.ndarray  # (B + 1,)
+    defection_threshold: np.ndarray  # (B + 1,) distance from the line past which a follower defects
+    discipline: np.ndarray  # (B + 1,) rise of a defector's threshold per defection seen
+    backs_own: np.ndarray  # (B + 1,) whether the bloc's line is yes on its own members' proposals
     affinity: np.ndarray  # (B + 1, B + 1)
     attendance: np.ndarray
     contributions: np.ndarray
@@ -44,15 +47,17 @@ class Population:
     home: np.ndarray  # (n,) index of the home delegation, -1 for none
     subsidiaries: np.ndarray
     is_firm: np.ndarray
+    sanctions: np.ndarray  # (n,) what each actor's defections have added to its threshold
 
     @classmethod
     def build(
         cls,
         actors: list[Actor],
-        blocs: dict[str, tuple[float, list[float], dict[str, float]]],
+        blocs: dict[str, Bloc],
         dimensions: int,
+        sanctions: np.ndarray | None = None,
     ) -> Population:
-        """Arrays from agents; `blocs` maps name → (cohesion, ideal, affinity)."""
+        """Arrays from agents and the scenario's blocs; `sanctions` carries over those of a rebuild."""
         from sdo_sim.agents import Firm
 
         names = list(blocs)
@@ -61,15 +66,25 @@ class Population:
         for position, actor in enumerate(actors):
             actor.index = position  # type: ignore[attr-defined]
         cohesion = np.zeros(none + 1)
+        threshold = np.full(none + 1, np.inf)
+        discipline = np.zeros(none + 1)
+        backs_own = np.zeros(none + 1, dtype=bool)
         bloc_ideal = np.zeros((none + 1, dimensions))
         affinity = np.zeros((none + 1, none + 1))
-        for name, (bloc_cohesion, ideal, bloc_affinity) in blocs.items():
+        for name, bloc in blocs.items():
             i = index[name]
-            cohesion[i] = bloc_cohesion
-            bloc_ideal[i] = ideal
+            cohesion[i] = bloc.cohesion
+            if bloc.defection_threshold is not None:
+                threshold[i] = bloc.defection_threshold
+            discipline[i] = bloc.discipline
+            backs_own[i] = bloc.backs_own
+            bloc_ideal[i] = bloc.ideal
             affinity[i, i] = 1.0
-            for other, value in bloc_affinity.items():
+            for other, value in bloc.affinity.items():
                 affinity[i, index[other]] = value
+        carried = np.zeros(len(actors))
+        if sanctions is not None:  # actors are only ever appended, so old indices stay valid
+            carried[: len(sanctions)] = sanctions
         firms = [isinstance(a, Firm) for a in actors]
         return cls(
             names=[a.name for a in actors],
@@ -78,6 +93,9 @@ class Population:
             bloc_names=names,
             bloc_ideal=bloc_ideal,
             cohesion=cohesion,
+            defection_threshold=threshold,
+            discipline=discipline,
+            backs_own=backs_own,
             affinity=affinity,
             attendance=np.array([a.attendance for a in actors], dtype=float),
             contributions=np.array([a.contributions for a in actors], dtype=float),
@@ -93,6 +111,7 @@ class Population:
             ),
             subsidiaries=np.array([getattr(a, "subsidiaries", 1) for a in actors], dtype=np.int64),
             is_firm=np.array(firms, dtype=bool),
+            sanctions=carried,
         )
 
     def utilities(
@@ -120,33 +139,12 @@ class Population:
         )
         return base - proposal.salience * politics
 
-    def bloc_lines(self, proposal: Proposal, weights: Positions) -> np.ndarray:
-        """Each bloc's stance on the proposal (from its ideal point, without noise)."""
-        base = weights.value + weights.merit * (2.0 * proposal.quality - 1.0)
-        distance = np.linalg.norm(self.bloc_ideal - proposal.point, axis=1)
-        politics = weights.distance * distance - weights.affinity * self.affinity[:, proposal.bloc]
-        utility = base - proposal.salience * politics
+    def stances(self, idx: np.ndarray, utility: np.ndarray, weights: Positions) -> np.ndarray:
+        """yes / no / abstain for each listed actor, from the utility it acts on (coordination.py)."""
         band = weights.abstain_band
-        return np.where(utility > band, YES, np.where(utility < -band, NO, ABSTAIN)).astype(np.int8)
-
-    def stances(
-        self,
-        idx: np.ndarray,
-        utility: np.ndarray,
-        proposal: Proposal,
-        weights: Positions,
-        rng: np.random.Generator,
-    ) -> np.ndarray:
-        """yes / no / abstain for each listed actor: its own, or its bloc's line (cohesion)."""
-        band = weights.abstain_band
-        own = np.where(
+        return np.where(
             utility > band, YES, np.where(utility < -band * (1.0 - self.block_propensity[idx]), NO, ABSTAIN)
         ).astype(np.int8)
-        bloc = self.bloc[idx]
-        follows = rng.random(len(idx)) < self.cohesion[bloc]
-        if follows.any():
-            own[follows] = self.bloc_lines(proposal, weights)[bloc[follows]]
-        return own
 
     def present(self, idx: np.ndarray, rng: np.random.Generator, factor: float = 1.0) -> np.ndarray:
         """Which listed actors attend (or return the ballot)."""

@@ -32,6 +32,7 @@ class Proposal:
     deferred: bool = False  # kept off the last meeting's agenda by the chair (leadership.py)
     gates: list[int] = field(default_factory=list)  # decision ids
     sponsors: list[int] = field(default_factory=list)  # actors committed to the work (proponent first)
+    lines: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))  # bloc lines at submission
 
     @property
     def open(self) -> bool:

@@ -27,7 +27,8 @@ VOTE_FAILURES = frozenset({"not-approved", "not-authorised"})
 PROPOSAL_TYPES: dict[str, Any] = {
     "proposal": str, "venue": str, "body": str, "proponent": str, "bloc": str, "submitted": "int64",
     "decided": "Int64", "weeks_to_decision": "Int64", "outcome": str, "approved": bool, "stage": str,
-    "procedure": str, "track": str, "quality": "float64", "gates": "int64",
+    "procedure": str, "track": str, "quality": "float64", "gates": "int64", "supported_by": str,
+    "opposed_by": str,
 }  # fmt: skip
 DECISION_TYPES: dict[str, Any] = {
     "decision": "int64", "week": "int64", "venue": str, "body": str, "proposal": str, "stage": str,
@@ -58,6 +59,12 @@ class RunResult:
     tables: tuple[str, ...] = field(default=TABLES)
 
 
+def _blocs_with(model: SDOModel, lines: Any, stance: int) -> str:
+    """The blocs whose line on a proposal was `stance`, comma-separated (the no-bloc row excluded)."""
+    names = model.population.bloc_names
+    return ",".join(name for name, line in zip(names, lines, strict=False) if line == stance)
+
+
 def collect(model: SDOModel, manifest: dict[str, Any]) -> RunResult:
     """The run's tables from a finished model."""
     pop = model.population
@@ -79,6 +86,9 @@ def collect(model: SDOModel, manifest: dict[str, Any]) -> RunResult:
                 "track": p.track,
                 "quality": round(p.quality, 6),
                 "gates": len(p.gates),
+                # the blocs whose line was yes / no when it was submitted (coordination.py)
+                "supported_by": _blocs_with(model, p.lines, YES),
+                "opposed_by": _blocs_with(model, p.lines, NO),
             }
             for p in model.proposals
         ],
@@ -98,6 +108,8 @@ def collect(model: SDOModel, manifest: dict[str, Any]) -> RunResult:
             "track",
             "quality",
             "gates",
+            "supported_by",
+            "opposed_by",
         ],
     )
     proposals = proposals.astype(PROPOSAL_TYPES)
@@ -170,6 +182,7 @@ def summarise(
         if len(decided)
         else float("nan"),
         "decisions": len(decisions),
+        "defections": model.defections,
         "overrides": json.dumps(manifest.get("overrides", {}), sort_keys=True),
     }
     voted = decisions[decisions["procedure"].isin(VOTED) & decisions["yes"].notna() & decisions["no"].notna()]

@@ -98,6 +98,17 @@ class Bloc(Strict):
     cohesion: Share = Field(
         0.0, description="Chance that a member takes the bloc's line rather than its own."
     )
+    defection_threshold: NonNegative | None = Field(
+        None,
+        description="A member whose own utility is further than this from the line's acts on its own "
+        "(none: members who follow never defect).",
+    )
+    discipline: NonNegative = Field(
+        0.0, description="Rise of a member's defection threshold for each defection seen at a gate."
+    )
+    backs_own: bool = Field(
+        False, description="The bloc's line is yes on every proposal of its own members (none: judged)."
+    )
     ideal: list[Coordinate] = Field(description="The bloc's ideal point in the issue space.")
     spread: NonNegative = Field(0.15, description="Spread of generated members' ideal points around `ideal`.")
     affinity: dict[str, Annotated[float, Field(ge=-1.0, le=1.0)]] = Field(

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sdo_sim.coordination import align, sanction
 from sdo_sim.leadership import biased_tolerance, chair_stance, defers
 from sdo_sim.population import ABSENT, ABSTAIN, NO, YES
 from sdo_sim.proposals import Proposal
@@ -138,10 +139,14 @@ class Venue(ABC):
         model = self.model
         pop = model.population
         model.positions_computed += len(idx)
-        utility = pop.utilities(idx, proposal, model.scenario.positions, model.rng)
-        stance = pop.stances(idx, utility, proposal, model.scenario.positions, model.rng)
+        weights = model.scenario.positions
+        utility = pop.utilities(idx, proposal, weights, model.rng)
+        utility, defects = align(pop, idx, utility, proposal, weights, model.rng)
+        stance = pop.stances(idx, utility, weights)
         if attend is not None:
             stance[~pop.present(idx, model.rng, attend)] = ABSENT
+        if defects.any():
+            model.defections += len(sanction(pop, idx, defects, stance))
         return utility, stance
 
     def record(
@@ -211,11 +216,10 @@ class Venue(ABC):
     def commit(self, proposal: Proposal, utility: np.ndarray, stance: np.ndarray, idx: np.ndarray) -> int:
         """Record who commits to the work (supporters above the threshold); returns how many."""
         support = (stance == YES) & (utility > self.model.scenario.positions.support_threshold)
-        committed = idx[support]
-        proposal.sponsors = [
-            proposal.proponent,
-            *[int(a) for a in committed if a != proposal.proponent][:SPONSORS],
-        ]
+        committed = idx[support & (idx != proposal.proponent)]
+        # The most active contributors carry the drafting (stable: ties keep member order).
+        order = np.argsort(-self.model.population.contributions[committed], kind="stable")
+        proposal.sponsors = [proposal.proponent, *[int(a) for a in committed[order][:SPONSORS]]]
         return int(support.sum())
 
     def draft(self, proposal: Proposal, week: int, ready: Callable[[Proposal, int], None]) -> None:
