@@ -80,7 +80,10 @@ def test_many_firms_with_home_delegations_validate_in_linear_time(
 ) -> None:
     # 2,000 firms at home in a delegation spec that makes 50,000 delegations: the check once
     # rebuilt the table of every delegation for each firm (10^8 steps).
-    lines = ["actors:", "  - {id: D, kind: delegation, count: 50000, bloc: east, memberships: {wg: participant}}"]
+    lines = [
+        "actors:",
+        "  - {id: D, kind: delegation, count: 50000, bloc: east, memberships: {wg: participant}}",
+    ]
     for k in range(2000):
         lines.append(f"  - {{id: F{k}, kind: firm, bloc: east, home: D, memberships: {{wg: participant}}}}")
     lines.append("  - {id: AD, kind: firm, count: 15, bloc: west, memberships: {wg: area-director}}")
