@@ -120,10 +120,9 @@ def _lock_path(out: Path) -> Path:
 
 @contextlib.contextmanager
 def _parent_lock(out: Path) -> Iterator[None]:
-    """The lock that makes check-and-swap one step for every sdo-sim run into `out`.
-
-    The lock file is never removed, after a failed run or a good one: removing it would let one run
-    lock the unlinked file while another creates and locks a new one, and it is empty and harmless."""
+    """The lock that makes check-and-swap one step for every sdo-sim run into `out`."""
+    # the lock file is never removed, after a failed run or a good one: removing it would let one run
+    # lock the unlinked file while another creates and locks a new one; it is empty and harmless
     lock = _lock_path(out)
     try:
         # flock needs only a read-only handle; O_NOFOLLOW refuses a planted symbolic link and
@@ -166,15 +165,15 @@ def clean(out: Path) -> None:
 
 
 def _named(out: Path, kind: str) -> list[Path]:
-    """The folders beside `out` named `.NAME<kind>TOKEN` for exactly this name.
-
-    Names are matched as text, not as glob patterns: an --out named `res[1]` must not match `.res1...`."""
+    """The folders beside `out` named `.NAME<kind>TOKEN` for exactly this name."""
+    # matched as text, not as a glob pattern: an --out named `res[1]` must not match `.res1...`
     prefix = f".{out.name}{kind}"
     return sorted(p for p in out.parent.iterdir()
                   if p.name.startswith(prefix) and TOKEN.fullmatch(p.name[len(prefix):]))  # fmt: skip
 
 
 def _clean_locked(out: Path) -> None:
+    """`clean`, for a caller that holds the lock."""
     for path in sorted(p for p in out.parent.iterdir() if STAGING_NAME.fullmatch(p.name)):
         _remove_if_dead(path)  # any name's: a staging folder is dead exactly when its lock is free
     for path in _named(out, PROBE):
