@@ -543,17 +543,20 @@ def test_a_ballot_of_millions_of_tiny_lists_is_refused_unparsed(tmp_path: Path, 
 
 def test_a_scenario_of_tiny_lists_stops_at_the_item_cap(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                         monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
-    path = child(tmp_path, "name: [" + "[]," * 100_000 + "]\n")
+    from sdo_sim import inputs
+
+    monkeypatch.setitem(inputs.ITEM_CAPS, "scenario", 1000)  # the real cap, 500,000, takes 15 s to reach
+    path = child(tmp_path, "name: [" + "[]," * 1000 + "]\n")
     line = one_line(*sdo_sim(["validate", str(path)], capsys, monkeypatch)[::2])
     assert line.startswith(
-        f"sdo-sim: error: {path}: holds more than 100,000 items (lists, mappings and values)"
+        f"sdo-sim: error: {path}: holds more than 1,000 items (lists, mappings and values)"
     )
     assert line.endswith(f"the limit for scenario files (set the environment variable {ITEMS} to raise it)")
     big = tmp_path / "big.yaml"  # 8 MB: 2.7 million nodes, 80 s to read in full
     big.write_text("- [" + "[]," * 2_700_000 + "]\n")
-    monkeypatch.setenv(ITEMS, "1000")
+    monkeypatch.setenv(ITEMS, "2000")  # the setting replaces the cap
     line = one_line(*sdo_sim(["validate", str(big)], capsys, monkeypatch, seconds=2)[::2])
-    assert "holds more than 1,000 items" in line, line
+    assert "holds more than 2,000 items" in line, line
 
 
 def test_a_calibration_table_of_many_rows_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str],
