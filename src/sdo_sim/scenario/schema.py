@@ -191,6 +191,11 @@ class Venue(Strict):
         description="Shift of the opposition share the chair tolerates toward the chair's own stance, and "
         "the chance that the chair defers a text it opposes (assumed; 0: a neutral chair; leadership.py).",
     )
+    question_consultation: Share = Field(
+        0.5,
+        description="ITU-T: chance the study group requests a consultation of Member States on a Question "
+        "that has support but no consensus (Res. 1 §7.2.3).",
+    )
     tap_share: Share = Field(
         0.1,
         description="ITU-T: share of texts on numbering, tariff or policy, which follow TAP (Res. 1 §8.1.1).",

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from sdo_sim.population import ABSENT, NO, YES
+from sdo_sim.population import ABSENT, ABSTAIN, NO, YES
 from sdo_sim.proposals import Proposal
 from sdo_sim.rules import itu_t
+from sdo_sim.venues import itu_t_track as track
 from sdo_sim.venues.base import Venue, consensus_decision, support_decision, tally
 
 LAST_CALL_WEEKS, REVIEW_WEEKS, RESOLUTION_WEEKS = 4, 3, 4  # A.8 §4.1, §4.5; resolution: model choice
@@ -45,8 +46,8 @@ class StudyGroup(Venue):
         self.record(proposal, week, "question", "chair-consensus", decision, self.members, stance)
         if decision.approved:
             self._adopt(proposal)
-        elif committed >= MIN_COMMITTED:
-            proposal.stage = "question-consultation"  # support exists but no consensus (§7.2.3)
+        elif committed >= MIN_COMMITTED and self.model.rng.random() < self.spec.question_consultation:
+            proposal.stage = "question-consultation"  # support but no consensus: the SG may ask (§7.2.3)
             self.later(week + QUESTION_WEEKS, self.close_question, proposal)
         else:
             self.finish(proposal, week, decision.outcome, False)
@@ -81,6 +82,8 @@ class StudyGroup(Venue):
     def ready(self, proposal: Proposal, week: int) -> None:
         """Consent (AAP, A.8 §3.1) or determination (TAP, Res. 1 §9.3.1) at a meeting, by consensus."""
         _, stance = self.stances(self.members, proposal)
+        if proposal.track == "aap":
+            self.reconsider_track(proposal, week, stance)
         against, present, _ = self.opposition_share(self.members, stance)
         stage = "consent" if proposal.track == "aap" else "determination"
         clause = "A.8 §3.1" if proposal.track == "aap" else "Res. 1 §9.3.1"
@@ -93,6 +96,44 @@ class StudyGroup(Venue):
             self.later(week + LAST_CALL_WEEKS, self.close_comments, proposal, "last-call")
         else:
             self.consult(proposal, week)
+
+    def reconsider_track(self, proposal: Proposal, week: int, stance: np.ndarray) -> None:
+        """Res. 1 §8.1.1, §8.3: up to consent, a seconded proposal to move the text to TAP is decided
+        by consensus of those present, failing which by a majority of Member States present."""
+        states = self.classes == "member-state"
+        rolls = self.model.rng.random(len(self.members))
+        declaration = self.model.scenario.positions.policy_declaration
+        if not track.switch_proposed(proposal.sensitive, states, stance, declaration, rolls):
+            return
+        against, present = track.switch_call(stance)
+        tolerance = self.call_tolerance(self.members, stance)
+        decision = consensus_decision(against, present, tolerance, "Res. 1 §8.1.1")
+        procedure = "chair-consensus"
+        if not decision.approved:  # §8.1.1: "the same process used at a WTSA" — a vote of Member States
+            ms = stance[states]
+            decision = track.majority_decision(int((ms == NO).sum()), int((ms == YES).sum()), "Res. 1 §1.13")
+            procedure = "itu-t.track-vote"
+        self.record(proposal, week, "track-selection", procedure, decision, self.members, stance)
+        if decision.approved:
+            proposal.track = "tap"
+
+    def retry_or_finish(
+        self, proposal: Proposal, week: int, outcome: str, back_to: str, drafting: int = 1
+    ) -> None:
+        """After a failed gate: back to drafting, or, with no attempts left, the study group
+        discontinues the item as a decision of its own (Teleanu 2021, line 1148)."""
+        if proposal.attempts + 1 < self.spec.max_attempts:
+            super().retry_or_finish(proposal, week, outcome, back_to, drafting)
+            return
+        proposal.attempts += 1
+        self.record(proposal, week, "discontinuation", "itu-t.discontinuation",
+                    track.discontinuation(proposal.attempts))  # fmt: skip
+        self.finish(proposal, week, "discontinued", False)
+
+    def formal_opposition(self, utility: np.ndarray, stance: np.ndarray) -> np.ndarray:
+        """Who opposes formally at an approval meeting: only the strongly opposed; others who are
+        merely unhappy note a concern (A.8 §5.5) or a reservation (Res. 1 §9.5.4)."""
+        return (stance == NO) & (utility < -self.model.scenario.positions.objection_threshold)
 
     def close_comments(self, proposal: Proposal, week: int, stage: str) -> None:
         """End of the Last Call or Additional Review: members who object send substantive comments."""
@@ -120,16 +161,17 @@ class StudyGroup(Venue):
         """The study group decides: unopposed, else at most one Member State present opposing (A.8 §5)."""
         states, firms = self.of_class("member-state"), self.of_class("sector-member")
         voters = np.concatenate([states, firms])
-        _, stance = self.stances(voters, proposal)
-        ms, sm = stance[: len(states)], stance[len(states) :]
-        ms_yes, ms_no, _ = tally(ms)
+        utility, stance = self.stances(voters, proposal)
+        opposing = self.formal_opposition(utility, stance)
+        ms_yes, unhappy, _ = tally(stance[: len(states)])
+        ms_no, sm_no = int(opposing[: len(states)].sum()), int(opposing[len(states) :].sum())
         declarations = 0
-        if proposal.sensitive and ms_no:
+        if proposal.sensitive and unhappy:  # a concerned Member State may declare policy implications
             chance = self.model.scenario.positions.policy_declaration
-            declarations = int((self.model.rng.random(ms_no) < chance).sum())
-        decision = itu_t.aap_meeting(
-            ms_no, ms_yes, int((sm == NO).sum()), declarations, **self.params("itu-t.aap.meeting")
-        )
+            declarations = int((self.model.rng.random(unhappy) < chance).sum())
+        decision = itu_t.aap_meeting(ms_no, ms_yes, sm_no, declarations, **self.params("itu-t.aap.meeting"))
+        # In the positions table: formal opposition "no"; concerns are not opposition (§5.5).
+        stance = np.where((stance == NO) & ~opposing, ABSTAIN, stance).astype(np.int8)
         self.record(proposal, week, "aap-meeting", "itu-t.aap.meeting", decision, voters, stance)
         if decision.approved:
             self.finish(proposal, week, "approved", True)
@@ -157,9 +199,11 @@ class StudyGroup(Venue):
     def tap_meeting(self, proposal: Proposal, week: int) -> None:
         """TAP approval must be unopposed by any Member State delegation present (Res. 1 §9.5.3)."""
         states = self.of_class("member-state")
-        _, stance = self.stances(states, proposal)
-        yes, no, _ = tally(stance)
+        utility, stance = self.stances(states, proposal)
+        opposing = self.formal_opposition(utility, stance)
+        yes, no = int((stance == YES).sum()), int(opposing.sum())
         decision = itu_t.tap_meeting(no, yes)
+        stance = np.where((stance == NO) & ~opposing, ABSTAIN, stance).astype(np.int8)  # reservations
         self.record(proposal, week, "tap-meeting", "itu-t.tap.meeting", decision, states, stance)
         if decision.approved:
             self.finish(proposal, week, "approved", True)
