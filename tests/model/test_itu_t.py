@@ -22,8 +22,20 @@ BASELINE = ROOT / "scenarios" / "baselines" / "itu-t-study-group.yaml"
 
 def study_group(east: int, west: int, **venue: Any) -> SDOModel:
     actors = [
-        {"id": "E", "kind": "delegation", "count": east, "bloc": "east", "memberships": {"sg": "member-state"}},
-        {"id": "W", "kind": "delegation", "count": west, "bloc": "west", "memberships": {"sg": "member-state"}},
+        {
+            "id": "E",
+            "kind": "delegation",
+            "count": east,
+            "bloc": "east",
+            "memberships": {"sg": "member-state"},
+        },
+        {
+            "id": "W",
+            "kind": "delegation",
+            "count": west,
+            "bloc": "west",
+            "memberships": {"sg": "member-state"},
+        },
     ]
     scenario = tiny(actors, {"id": "sg", "kind": "itu-t", "body": "ITU-T SG99", **venue})
     scenario.positions.policy_declaration = 1.0
@@ -47,7 +59,9 @@ def test_a_switch_needs_a_member_state_proposer_and_a_second() -> None:
 
 
 @pytest.mark.parametrize(("east", "switched"), [(6, True), (5, False)])
-def test_the_track_is_switched_to_tap_at_consent_by_a_member_state_majority(east: int, switched: bool) -> None:
+def test_the_track_is_switched_to_tap_at_consent_by_a_member_state_majority(
+    east: int, switched: bool
+) -> None:
     # Res. 1 §8.1.1: no consensus on the switch (the west backs the text), so Member States vote
     model = study_group(east, 5)
     proposal = proposal_from(model, "west", "sg", stage="drafting", track="aap", sensitive=True)

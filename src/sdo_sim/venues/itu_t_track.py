@@ -20,9 +20,7 @@ _MAJORITY_TEXT = {
     True: "{yes} Member States for and {no} against: a majority of the votes cast ({clause}).",
     False: "{yes} Member States for and {no} against: no majority of the votes cast ({clause}).",
 }
-_DISCONTINUED = (
-    "The study group discontinues the work item after {attempts} failed attempts ({clause})."
-)
+_DISCONTINUED = "The study group discontinues the work item after {attempts} failed attempts ({clause})."
 
 
 def majority_decision(yes: int, no: int, clause: str) -> Decision:
