@@ -229,3 +229,24 @@ def test_scenarios_lists_every_runnable_file() -> None:
         assert name in wide.stdout
     assert "blocs.yaml" not in wide.stdout  # a fragment, not a scenario
     assert sdo_sim("scenarios", "no-such-folder").returncode == 2
+
+
+def test_scenarios_shows_a_broken_scenario_with_its_error_and_skips_fragments(tmp_path: Path) -> None:
+    import os
+
+    (tmp_path / "broken.yaml").write_text("name: broken\nweeks: -1\nactors: []\n")
+    (tmp_path / "fragment.yaml").write_text("blocs: {}\n")
+    listing = subprocess.run([sys.executable, "-m", "sdo_sim.cli", "scenarios", str(tmp_path)],
+                             capture_output=True, text=True, timeout=120, check=False,
+                             env={**os.environ, "COLUMNS": "400"})  # fmt: skip
+    assert listing.returncode == 0, listing.stderr
+    assert "broken.yaml" in listing.stdout and "(does not load)" in listing.stdout
+    assert "weeks: got -1" in listing.stdout
+    assert "fragment.yaml" not in listing.stdout
+    bad_setting = subprocess.run([sys.executable, "-m", "sdo_sim.cli", "scenarios", str(tmp_path)],
+                                 capture_output=True, text=True, timeout=120, check=False,
+                                 env={**os.environ, "SDO_SIM_MAX_INPUT_MB": "abc"})  # fmt: skip
+    assert bad_setting.returncode == 2
+    assert bad_setting.stderr.strip() == (
+        "sdo-sim: error: SDO_SIM_MAX_INPUT_MB: expected a positive number of MiB, got 'abc'"
+    )

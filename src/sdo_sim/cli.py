@@ -174,11 +174,11 @@ def parse_sets(values: list[str]) -> dict[str, Any]:
     for item in values:
         path, sep, text = item.partition("=")
         if not sep or not path.strip():
-            raise InputError(f"--set {shorten(item)!r}: write path=value, e.g. blocs.east.cohesion=0.9")
+            raise InputError(f"--set '{shorten(item)}': write path=value, e.g. blocs.east.cohesion=0.9")
         try:
             overrides[path.strip()] = load_yaml(text)
         except InputError as error:
-            raise InputError(f"--set {shorten(item)!r}: {error}") from None
+            raise InputError(f"--set '{shorten(item)}': {error}") from None
     return overrides
 
 
@@ -221,11 +221,12 @@ def list_scenarios(
     from rich.table import Table
     from rich.text import Text
 
-    from sdo_sim.inputs import printable
+    from sdo_sim.inputs import item_cap, printable, size_cap
     from sdo_sim.scenario import load_scenario
 
     if not folder.is_dir():
         fail("scenarios", f"{folder}: no such folder")
+    size_cap("scenario"), item_cap("scenario")  # a bad setting is an error, not an empty list
     table = Table(title=Text(printable(f"Scenarios in {folder}")), show_lines=True, expand=True)
     table.add_column("file", ratio=3, overflow="fold")
     table.add_column("name", ratio=2, overflow="fold")
@@ -235,13 +236,28 @@ def list_scenarios(
     for path in sorted(folder.rglob("*.yaml")):
         try:
             scenario = load_scenario(path)
-        except SdoSimError:
-            continue  # a fragment such as common/blocs.yaml, meant to be extended
-        venues = ", ".join(f"{v.id} ({v.kind})" for v in scenario.venues)
-        cells = (str(path.relative_to(folder)), scenario.name, venues, str(len(scenario.events)),
-                 scenario.description)  # fmt: skip
+        except SdoSimError as error:
+            if not _meant_as_scenario(path):
+                continue  # a fragment such as common/blocs.yaml, meant to be extended
+            cells = (str(path.relative_to(folder)), "(does not load)", "", "", str(error))
+        else:
+            venues = ", ".join(f"{v.id} ({v.kind})" for v in scenario.venues)
+            cells = (str(path.relative_to(folder)), scenario.name, venues, str(len(scenario.events)),
+                     scenario.description)  # fmt: skip
         table.add_row(*(Text(printable(cell)) for cell in cells))  # user text is never markup
     Console(width=max(Console().width, 120)).print(table)
+
+
+def _meant_as_scenario(path: Path) -> bool:
+    """Whether a file that does not load is meant as a whole scenario, not a fragment to extend:
+    it extends another, or it sets actors or venues."""
+    from sdo_sim.inputs import read_bytes
+
+    keys = (b"extends:", b"actors:", b"venues:")
+    try:
+        return any(line.startswith(keys) for line in read_bytes(path, "scenario").splitlines())
+    except SdoSimError:
+        return True
 
 
 @app.command()
