@@ -40,6 +40,8 @@ class Actor(mesa.Agent):
         self.attendance = attendance
         self.delegates = delegates
         self.contributions = contributions
+        self.initial_contributions = contributions  # a surge above it may cost quality (submissions.py)
+        self.quality: tuple[float, float] | None = None  # Beta(a, b) of its proposals; None: the scenario's
         self.block_propensity = block_propensity
         self.posts: list[str] = []
 

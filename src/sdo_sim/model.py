@@ -21,6 +21,7 @@ from sdo_sim.leadership import POST_TITLES, PostLog
 from sdo_sim.population import Population
 from sdo_sim.proposals import Proposal
 from sdo_sim.scenario.schema import ActorSpec, Draw, Scenario
+from sdo_sim.submissions import flooded_quality
 from sdo_sim.venues import VENUE_KINDS, Venue
 
 
@@ -92,6 +93,7 @@ class SDOModel(mesa.Model):
                 home = homes[int(self.rng.integers(len(homes)))] if homes else None
                 actor = Firm(self, *common, home=home, alignment=self._draw(spec.alignment, 1.0),
                              subsidiaries=spec.subsidiaries)  # fmt: skip
+            actor.quality = spec.quality or (blocs[spec.bloc].quality if spec.bloc else None)
             self.actor_list.append(actor)
             made.append(actor)
         return made
@@ -135,7 +137,8 @@ class SDOModel(mesa.Model):
     def new_proposal(self, venue: Venue, proponent: int, week: int) -> Proposal:
         """A proposal near its proponent's ideal point, of random quality (Beta)."""
         pop = self.population
-        a, b = self.scenario.quality
+        actor = self.actor_list[proponent]
+        a, b = actor.quality or self.scenario.quality  # merit per proponent, else the scenario's
         point = pop.ideal[proponent] + self.scenario.proposal_spread * self.rng.standard_normal(
             pop.ideal.shape[1]
         )
@@ -145,7 +148,12 @@ class SDOModel(mesa.Model):
             proponent=proponent,
             bloc=int(pop.bloc[proponent]),
             point=point,
-            quality=float(self.rng.beta(a, b)),
+            quality=flooded_quality(
+                float(self.rng.beta(a, b)),
+                actor.initial_contributions,
+                actor.contributions,
+                self.scenario.quality_cost,
+            ),
             salience=float(self.rng.beta(*self.scenario.salience)),
             sensitive=bool(self.rng.random() < venue.spec.policy_sensitivity),
             submitted=week,

@@ -106,6 +106,9 @@ class Bloc(Strict):
     discipline: NonNegative = Field(
         0.0, description="Rise of a member's defection threshold for each defection seen at a gate."
     )
+    quality: tuple[BetaParameter, BetaParameter] | None = Field(
+        None, description="Beta(a, b) of the quality of members' proposals (none: the scenario's `quality`)."
+    )
     backs_own: bool = Field(
         False, description="The bloc's line is yes on every proposal of its own members (none: judged)."
     )
@@ -145,6 +148,10 @@ class ActorSpec(Strict):
     )
     contributions: NonNegativeOrDraw = Field(
         1.0, description="Contributions (proposals, drafts) per meeting."
+    )
+    quality: tuple[BetaParameter, BetaParameter] | None = Field(
+        None,
+        description="Beta(a, b) of the quality of its proposals (none: its bloc's, else the scenario's).",
     )
     block_propensity: ShareOrDraw = Field(
         0.0, description="Readiness to vote no rather than abstain when unhappy."
@@ -190,6 +197,9 @@ class Venue(Strict):
         0.0,
         description="Shift of the opposition share the chair tolerates toward the chair's own stance, and "
         "the chance that the chair defers a text it opposes (assumed; 0: a neutral chair; leadership.py).",
+    )
+    agenda_capacity: Annotated[int, Field(ge=1, le=10_000)] | None = Field(
+        None, description="Texts a meeting can handle, in order of submission; the rest wait (none: all)."
     )
     question_consultation: Share = Field(
         0.5,
@@ -299,6 +309,11 @@ class Scenario(Strict):
     )
     salience: tuple[BetaParameter, BetaParameter] = Field(
         (1.5, 3.5), description="Beta(a, b) parameters of how contested proposals are (0: purely technical)."
+    )
+    quality_cost: NonNegative = Field(
+        0.0,
+        description="Quality lost by an actor contributing above its starting level: quality × "
+        "(initial / now) ** quality_cost (0: none).",
     )
     proposal_spread: NonNegative = Field(
         0.2, description="Spread of a proposal around its proponent's ideal point."

@@ -15,6 +15,7 @@ from sdo_sim.population import ABSENT, ABSTAIN, NO, YES
 from sdo_sim.proposals import Proposal
 from sdo_sim.rules import PROCEDURES, Decision
 from sdo_sim.rules._ballot import resolve_params
+from sdo_sim.submissions import expected_proposals, on_agenda
 
 if TYPE_CHECKING:
     from sdo_sim.model import SDOModel
@@ -41,6 +42,8 @@ class Venue(ABC):
         self.posts: list[int] = []  # actor indices holding the venue's other posts
         self._numbered = 0
         self.refresh()
+        # what the possible proponents contribute at the start: `proposals_per_meeting` is set at it
+        self.initial_volume = float(model.population.contributions[self.proponent_pool()].sum())
 
     # --- membership and calendar --------------------------------------------------------
 
@@ -87,8 +90,16 @@ class Venue(ABC):
     # --- the flow of proposals ------------------------------------------------------------
 
     def meeting(self, week: int) -> None:
-        """What happens at a meeting: new proposals, then each open one's next step."""
-        for proposal in [p for p in self.proposals if p.open]:
+        """What happens at a meeting: new proposals, then each open one's next step, as many texts
+        as the agenda holds (submissions.py)."""
+        waiting = [p for p in self.proposals if p.open]
+        if self.spec.agenda_capacity is not None:
+            on_stage = [p for p in waiting if p.stage in self.agenda_stages]
+            _, held_over = on_agenda(on_stage, self.spec.agenda_capacity)
+            if held_over:
+                skipped = {id(p) for p in held_over}
+                waiting = [p for p in waiting if id(p) not in skipped]
+        for proposal in waiting:
             if (
                 self.spec.chair_bias
                 and proposal.stage in self.agenda_stages
@@ -110,7 +121,10 @@ class Venue(ABC):
         weights = model.population.contributions[proponents]
         if weights.sum() <= 0:
             return []
-        count = model.rng.poisson(self.spec.proposals_per_meeting)
+        expected = expected_proposals(
+            self.spec.proposals_per_meeting, float(weights.sum()), self.initial_volume
+        )
+        count = model.rng.poisson(expected)
         chosen = model.rng.choice(proponents, size=count, p=weights / weights.sum())
         return [model.new_proposal(self, int(actor), week) for actor in chosen]
 
