@@ -50,7 +50,8 @@ def test_every_scenario_field_is_documented() -> None:
     from sdo_sim.scenario import schema
 
     models = (schema.Scenario, schema.ActorSpec, schema.Venue, schema.Posts, schema.Bloc, schema.Positions,
-              schema.BlocChange, schema.Surge, schema.RuleChange, schema.PostChange, schema.Draw)  # fmt: skip
+              schema.BlocChange, schema.Surge, schema.RuleChange, schema.PostChange, schema.Draw,
+              schema.ScriptedProposal)  # fmt: skip
     for model in models:
         for name in _fields(model):
             as_code = re.compile(rf"(`|\{{){re.escape(name)}[`:]")  # `name` or {name: ...}

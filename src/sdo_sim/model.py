@@ -20,7 +20,8 @@ from sdo_sim.events import EventQueue
 from sdo_sim.leadership import POST_TITLES, PostLog
 from sdo_sim.population import Population
 from sdo_sim.proposals import Proposal
-from sdo_sim.scenario.schema import ActorSpec, Draw, Scenario
+from sdo_sim.scenario.schema import ActorSpec, Draw, Scenario, ScriptedProposal
+from sdo_sim.scripted import Script, fix, proponent_for
 from sdo_sim.submissions import flooded_quality
 from sdo_sim.venues import VENUE_KINDS, Venue
 
@@ -55,6 +56,7 @@ class SDOModel(mesa.Model):
         for venue in self.venues:
             self.assign_posts(venue, venue.spec.posts.chair, venue.spec.posts.shares)
         self.events = EventQueue(self.scenario.events)
+        self.script = Script(self.scenario.proposals)
         reporters: dict[str, Any] = {
             "week": "week",
             "open_proposals": self.open_proposals,
@@ -134,8 +136,25 @@ class SDOModel(mesa.Model):
 
     # --- proposals and scheduling ---------------------------------------------------------
 
-    def new_proposal(self, venue: Venue, proponent: int, week: int) -> Proposal:
-        """A proposal near its proponent's ideal point, of random quality (Beta)."""
+    def scripted_proposals(self, venue: Venue, week: int) -> list[Proposal]:
+        """The scenario's named proposals due at this meeting of the venue (scripted.py)."""
+        made, held = [], []
+        members = set(venue.members.tolist())
+        for name, spec in self.script.due(venue.id, week):
+            proponent = proponent_for(spec, self.population.names, members, float(self.rng.random()))
+            if proponent is None:
+                held.append((name, spec))
+                continue
+            proposal = self.new_proposal(venue, proponent, week, (name, spec))
+            made.append(proposal)
+        self.script.hold(venue.id, week, held)
+        return made
+
+    def new_proposal(
+        self, venue: Venue, proponent: int, week: int, scripted: tuple[str, ScriptedProposal] | None = None
+    ) -> Proposal:
+        """A proposal near its proponent's ideal point, of random quality (Beta); a scripted one
+        then takes its fixed id and what the scenario fixes."""
         pop = self.population
         actor = self.actor_list[proponent]
         a, b = actor.quality or self.scenario.quality  # merit per proponent, else the scenario's
@@ -158,6 +177,8 @@ class SDOModel(mesa.Model):
             sensitive=bool(self.rng.random() < venue.spec.policy_sensitivity),
             submitted=week,
         )
+        if scripted is not None:
+            fix(proposal, *scripted)
         weights = self.scenario.positions
         proposal.lines = line_stances(line_utilities(pop, proposal, weights), weights.abstain_band)
         return proposal

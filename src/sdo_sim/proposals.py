@@ -20,6 +20,9 @@ class Proposal:
     salience: float = 1.0  # how contested: scales the distance and affinity terms, 0 to 1
     sensitive: bool = False  # policy or regulatory implications (ITU-T A.8 §5.2)
     track: str = ""  # ITU-T: "aap" or "tap"
+    topic: str = ""  # a tag a scenario gives (scripted.py)
+    resubmitted_from: str = ""  # the id of the failed proposal this one brings back elsewhere
+    work_item: str = ""  # the work item whose alternative this is
     stage: str = "proposed"
     submitted: int = 0
     decided: int | None = None

@@ -28,7 +28,7 @@ PROPOSAL_TYPES: dict[str, Any] = {
     "proposal": str, "venue": str, "body": str, "proponent": str, "bloc": str, "submitted": "int64",
     "decided": "Int64", "weeks_to_decision": "Int64", "outcome": str, "approved": bool, "stage": str,
     "procedure": str, "track": str, "quality": "float64", "gates": "int64", "supported_by": str,
-    "opposed_by": str,
+    "opposed_by": str, "topic": str, "resubmitted_from": str, "work_item": str,
 }  # fmt: skip
 DECISION_TYPES: dict[str, Any] = {
     "decision": "int64", "week": "int64", "venue": str, "body": str, "proposal": str, "stage": str,
@@ -89,6 +89,9 @@ def collect(model: SDOModel, manifest: dict[str, Any]) -> RunResult:
                 # the blocs whose line was yes / no when it was submitted (coordination.py)
                 "supported_by": _blocs_with(model, p.lines, YES),
                 "opposed_by": _blocs_with(model, p.lines, NO),
+                "topic": p.topic,
+                "resubmitted_from": p.resubmitted_from,
+                "work_item": p.work_item,
             }
             for p in model.proposals
         ],
@@ -110,6 +113,9 @@ def collect(model: SDOModel, manifest: dict[str, Any]) -> RunResult:
             "gates",
             "supported_by",
             "opposed_by",
+            "topic",
+            "resubmitted_from",
+            "work_item",
         ],
     )
     proposals = proposals.astype(PROPOSAL_TYPES)

@@ -136,6 +136,7 @@ def check_scenario(scenario: Scenario) -> None:
         for bloc in venue.posts.shares:
             if bloc not in scenario.blocs:
                 _fail(f"{path}.posts.shares.{bloc}", f"unknown bloc; allowed: {', '.join(scenario.blocs)}")
+    check_proposals(scenario, {**names, **added})
     for i, event in enumerate(scenario.events):
         path = f"events[{i}]"
         if (event.week is None) == (event.when is None):
@@ -172,6 +173,47 @@ def check_scenario(scenario: Scenario) -> None:
             for bloc in event.shares or {}:
                 if bloc not in scenario.blocs:
                     _fail(f"{path}.shares.{bloc}", f"unknown bloc; allowed: {', '.join(scenario.blocs)}")
+
+
+def check_proposals(scenario: Scenario, names: dict[str, ActorSpec]) -> None:
+    """Scripted proposals name a venue, a proponent who is its member, a week within the run, and
+    fixed ids that no other proposal can take."""
+    import re
+
+    from sdo_sim.scripted import expand
+
+    venues = {venue.id: venue for venue in scenario.venues}
+    generated = re.compile(rf"^({'|'.join(map(re.escape, venues))})-\d{{4,}}$")
+    by_spec = {spec.id: spec for spec in names.values()}
+    seen: set[str] = set()
+    for i, spec in enumerate(scenario.proposals):
+        path = f"proposals.{spec.id}"
+        if spec.venue not in venues:
+            _fail(f"{path}.venue", f"unknown venue {spec.venue!r}; allowed: {', '.join(venues)}")
+        actor = names.get(spec.proponent) or by_spec.get(spec.proponent)
+        if actor is None:
+            _fail(f"{path}.proponent", f"unknown actor {spec.proponent!r}")
+        elif spec.venue not in actor.memberships:
+            _fail(f"{path}.proponent", f"{spec.proponent!r} is not a member of venue {spec.venue!r}")
+        last = spec.week + (spec.count - 1) * spec.every_weeks
+        if last >= scenario.weeks:
+            _fail(
+                f"{path}.week",
+                f"the last falls in week {last}; the scenario ends at week {scenario.weeks - 1}",
+            )
+        if spec.point is not None and len(spec.point) != scenario.dimensions:
+            _fail(
+                f"{path}.point",
+                f"has {len(spec.point)} coordinates; the issue space has {scenario.dimensions}",
+            )
+        if spec.track is not None and venues[spec.venue].kind != "itu-t":
+            _fail(f"{path}.track", "only ITU-T texts have an approval track")
+        for name, _, _ in expand([spec]):
+            if name in seen:
+                _fail(f"proposals[{i}].id", f"{name!r} is used twice")
+            if generated.match(name):
+                _fail(f"{path}.id", f"{name!r} looks like a generated proposal's id; choose another")
+            seen.add(name)
 
 
 def _check_chair(chair: str | None, venue: str, names: dict[str, ActorSpec], path: str) -> None:

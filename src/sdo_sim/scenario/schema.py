@@ -240,6 +240,30 @@ class Venue(Strict):
     )
 
 
+class ScriptedProposal(Strict):
+    """A proposal the scenario names, under a fixed id: a historical case's focal text (scripted.py)."""
+
+    id: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$",
+                    description="Fixed id (with count > 1: id-001, id-002 ...).")  # fmt: skip
+    venue: str = Field(description="The venue it is submitted to.")
+    proponent: str = Field(
+        min_length=1,
+        max_length=110,
+        description="Actor name, or an actor spec id (one of its actors, drawn).",
+    )
+    week: Weeks = Field(description="Submitted at the venue's first meeting at or after this week.")
+    count: Annotated[int, Field(ge=1, le=1000)] = Field(1, description="How many such proposals.")
+    every_weeks: Weeks = Field(0, description="With count > 1: weeks between one submission and the next.")
+    topic: str = Field("", max_length=100, description="A tag for the proposals table (e.g. surveillance).")
+    quality: Share | None = Field(None, description="Technical quality (none: drawn as for any proposal).")
+    salience: Share | None = Field(None, description="How contested (none: drawn).")
+    point: list[Coordinate] | None = Field(None, description="Position in the issue space (none: drawn).")
+    sensitive: bool | None = Field(None, description="Policy or regulatory implications (none: drawn).")
+    track: Literal["aap", "tap"] | None = Field(
+        None, description="ITU-T: the track at adoption (none: drawn)."
+    )
+
+
 class Trigger(Strict):
     """When an event fires: at a week, or the first week a condition on model metrics holds."""
 
@@ -322,6 +346,7 @@ class Scenario(Strict):
     actors: list[ActorSpec] = Field(min_length=1, max_length=MAX_SPECS)
     venues: list[Venue] = Field(min_length=1, max_length=MAX_VENUES)
     events: list[Event] = Field(default_factory=list, max_length=MAX_EVENTS)
+    proposals: list[ScriptedProposal] = Field(default_factory=list, max_length=MAX_EVENTS)
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:

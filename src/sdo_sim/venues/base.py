@@ -107,7 +107,7 @@ class Venue(ABC):
             ):
                 continue
             self.at_meeting(proposal, week)
-        for proposal in self.submit(week):
+        for proposal in [*self.submit(week), *self.model.scripted_proposals(self, week)]:
             self.proposals.append(proposal)
             self.model.proposals.append(proposal)
             self.start(proposal, week)

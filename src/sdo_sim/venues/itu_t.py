@@ -54,7 +54,8 @@ class StudyGroup(Venue):
 
     def _adopt(self, proposal: Proposal) -> None:
         proposal.stage, proposal.drafting_left = "drafting", self.spec.drafting_meetings
-        proposal.track = "tap" if self.model.rng.random() < self.spec.tap_share else "aap"
+        drawn = "tap" if self.model.rng.random() < self.spec.tap_share else "aap"
+        proposal.track = proposal.track or drawn  # a scripted text may come with its track
 
     def close_question(self, proposal: Proposal, week: int) -> None:
         yes, no, states, stance = self._member_state_replies(proposal)
