@@ -48,7 +48,9 @@ def estimate(scenario: Scenario, positions: bool) -> tuple[int, int, int]:
     )
     gates = 0
     evaluations = 0
-    for venue in scenario.venues:
+    groups = {e.venue.id: e.members_from for e in scenario.events if e.kind == "group"}  # type: ignore[union-attr]
+    venues = [*scenario.venues, *(e.venue for e in scenario.events if e.kind == "group")]  # type: ignore[union-attr]
+    for venue in venues:
         meetings = max(
             0, math.ceil((scenario.weeks - venue.first_meeting_week) / venue.meeting_interval_weeks)
         )
@@ -57,7 +59,10 @@ def estimate(scenario: Scenario, positions: bool) -> tuple[int, int, int]:
         )
         venue_gates = math.ceil(meetings * venue.proposals_per_meeting * per_proposal)
         gates += venue_gates
-        evaluations += venue_gates * members(scenario, venue.id)
+        source = venue.id
+        while source in groups:  # a new group's members are those of the venue it draws on
+            source = groups[source]
+        evaluations += venue_gates * members(scenario, source)
     size = footprint(actors, gates, evaluations if positions else 0)
     return size, gates, evaluations
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from sdo_sim.forum import create_group
 from sdo_sim.scenario.conditions import holds, parse_condition
 from sdo_sim.scenario.schema import MAX_DELEGATES, MAX_SUBSIDIARIES, MAX_WEIGHT
 
@@ -91,4 +92,4 @@ def _posts(model: SDOModel, event: PostChange) -> None:
         model.posts_changed()
 
 
-APPLY = {"bloc": _bloc, "surge": _surge, "rules": _rules, "posts": _posts}
+APPLY = {"bloc": _bloc, "surge": _surge, "rules": _rules, "posts": _posts, "group": create_group}

@@ -17,6 +17,7 @@ import numpy as np
 from sdo_sim.agents import Actor, Delegation, Firm
 from sdo_sim.coordination import line_stances, line_utilities
 from sdo_sim.events import EventQueue
+from sdo_sim.forum import Forum
 from sdo_sim.leadership import POST_TITLES, PostLog
 from sdo_sim.population import Population
 from sdo_sim.proposals import Proposal
@@ -57,6 +58,7 @@ class SDOModel(mesa.Model):
             self.assign_posts(venue, venue.spec.posts.chair, venue.spec.posts.shares)
         self.events = EventQueue(self.scenario.events)
         self.script = Script(self.scenario.proposals)
+        self.forum = Forum()
         reporters: dict[str, Any] = {
             "week": "week",
             "open_proposals": self.open_proposals,

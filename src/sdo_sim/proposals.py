@@ -22,6 +22,7 @@ class Proposal:
     track: str = ""  # ITU-T: "aap" or "tap"
     topic: str = ""  # a tag a scenario gives (scripted.py)
     resubmitted_from: str = ""  # the id of the failed proposal this one brings back elsewhere
+    route: tuple[str, ...] = ()  # venues the text failed in before this one (forum.py)
     work_item: str = ""  # the work item whose alternative this is
     stage: str = "proposed"
     submitted: int = 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sdo_sim.scenario.schema import ActorSpec, Scenario
+    from sdo_sim.scenario.schema import ActorSpec, NewGroup, Scenario
 
 
 def _fail(path: str, message: str) -> None:
@@ -155,8 +155,12 @@ def check_scenario(scenario: Scenario) -> None:
         bloc = getattr(event, "bloc", None)
         if bloc is not None and bloc not in scenario.blocs:
             _fail(f"{path}.bloc", f"unknown bloc {bloc!r}; allowed: {', '.join(scenario.blocs)}")
+        if event.kind == "group":
+            _check_group(scenario, event, path, ids)
+            ids = [*ids, event.venue.id]  # later groups may draw on this one
+            continue
         venue = getattr(event, "venue", None)
-        if venue is not None and venue not in ids:
+        if venue is not None and venue not in ids[: len(scenario.venues)]:
             _fail(f"{path}.venue", f"unknown venue {venue!r}; allowed: {', '.join(ids)}")
         for j, actor in enumerate(getattr(event, "add", [])):
             check_actor(scenario, actor, f"{path}.add[{j}]")
@@ -173,6 +177,32 @@ def check_scenario(scenario: Scenario) -> None:
             for bloc in event.shares or {}:
                 if bloc not in scenario.blocs:
                     _fail(f"{path}.shares.{bloc}", f"unknown bloc; allowed: {', '.join(scenario.blocs)}")
+
+
+def _check_group(scenario: Scenario, event: NewGroup, path: str, ids: list[str]) -> None:
+    """A new group has a new id, opens after the event, and takes its members from a venue of its kind."""
+    spec = event.venue
+    if event.week is None:
+        _fail(f"{path}.week", "a group opens at a week, not on a condition")
+    if spec.id in ids:
+        _fail(f"{path}.venue.id", f"{spec.id!r} is a venue already")
+    if event.members_from not in ids:
+        _fail(f"{path}.members_from", f"unknown venue {event.members_from!r}; allowed: {', '.join(ids)}")
+    source = next((v for v in scenario.venues if v.id == event.members_from), None)
+    kinds = {e.venue.id: e.venue.kind for e in scenario.events if e.kind == "group"}
+    kind = source.kind if source is not None else kinds[event.members_from]
+    if spec.kind != kind:
+        _fail(f"{path}.venue.kind", f"got {spec.kind!r}; its members come from {event.members_from!r}, "
+                                    f"of kind {kind!r}")  # fmt: skip
+    if not event.week < spec.first_meeting_week < scenario.weeks:  # type: ignore[operator]
+        got, week = spec.first_meeting_week, event.week
+        _fail(f"{path}.venue.first_meeting_week", f"got {got}; must come after week {week}, within the run")
+    check_rules(spec.kind, spec.rules, f"{path}.venue.rules")
+    if spec.posts.chair is not None:
+        _fail(f"{path}.venue.posts.chair", "a new group's chair is drawn by `shares`")
+    for bloc in spec.posts.shares:
+        if bloc not in scenario.blocs:
+            _fail(f"{path}.venue.posts.shares.{bloc}", f"unknown bloc; allowed: {', '.join(scenario.blocs)}")
 
 
 def check_proposals(scenario: Scenario, names: dict[str, ActorSpec]) -> None:

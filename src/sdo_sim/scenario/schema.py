@@ -314,7 +314,24 @@ class PostChange(Trigger):
     shares: dict[str, Share] | None = Field(None, description="Posts redistributed by bloc shares.")
 
 
-Event = Annotated[BlocChange | Surge | RuleChange | PostChange, Field(discriminator="kind")]
+class NewGroup(Trigger):
+    """A group opens mid-run (an ITU-T focus group), with the members of an existing venue (forum.py)."""
+
+    kind: Literal["group"] = "group"
+    venue: Venue = Field(description="The new group, as any venue (its first meeting after the event).")
+    members_from: str = Field(description="The venue whose members join the group, in the same classes.")
+
+
+Event = Annotated[BlocChange | Surge | RuleChange | PostChange | NewGroup, Field(discriminator="kind")]
+
+
+class ForumShopping(Strict):
+    """How failed proposals come back in other venues (forum.py); assumed, off by default."""
+
+    chance: Share = Field(0.0, description="Chance a failed proposal's proponent brings it to another venue.")
+    revision: Share = Field(
+        0.0, description="Share of the way the text moves toward the new venue's members' mean ideal point."
+    )
 
 
 class Scenario(Strict):
@@ -347,6 +364,7 @@ class Scenario(Strict):
     venues: list[Venue] = Field(min_length=1, max_length=MAX_VENUES)
     events: list[Event] = Field(default_factory=list, max_length=MAX_EVENTS)
     proposals: list[ScriptedProposal] = Field(default_factory=list, max_length=MAX_EVENTS)
+    forum_shopping: ForumShopping = Field(default_factory=ForumShopping)
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:

@@ -107,7 +107,13 @@ class Venue(ABC):
             ):
                 continue
             self.at_meeting(proposal, week)
-        for proposal in [*self.submit(week), *self.model.scripted_proposals(self, week)]:
+        model = self.model
+        arriving = [
+            *self.submit(week),
+            *model.scripted_proposals(self, week),
+            *model.forum.resubmit(model, self, week),
+        ]
+        for proposal in arriving:
             self.proposals.append(proposal)
             self.model.proposals.append(proposal)
             self.start(proposal, week)
@@ -215,6 +221,8 @@ class Venue(ABC):
             tally = model.outcomes_by_bloc.setdefault(key, [0, 0])
             tally[0] += approved
             tally[1] += 1
+        if not approved:
+            model.forum.consider(model, proposal)  # its proponent may take it elsewhere (forum.py)
 
     def retry_or_finish(
         self, proposal: Proposal, week: int, outcome: str, back_to: str, drafting: int = 1
