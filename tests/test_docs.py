@@ -51,7 +51,7 @@ def test_every_scenario_field_is_documented() -> None:
 
     models = (schema.Scenario, schema.ActorSpec, schema.Venue, schema.Posts, schema.Bloc, schema.Positions,
               schema.BlocChange, schema.Surge, schema.RuleChange, schema.PostChange, schema.Draw,
-              schema.ScriptedProposal, schema.NewGroup, schema.ForumShopping)  # fmt: skip
+              schema.ScriptedProposal, schema.NewGroup, schema.ForumShopping, schema.Alternative)  # fmt: skip
     for model in models:
         for name in _fields(model):
             as_code = re.compile(rf"(`|\{{){re.escape(name)}[`:]")  # `name` or {name: ...}

@@ -25,6 +25,7 @@ from sdo_sim.scenario.schema import ActorSpec, Draw, Scenario, ScriptedProposal
 from sdo_sim.scripted import Script, fix, proponent_for
 from sdo_sim.submissions import flooded_quality
 from sdo_sim.venues import VENUE_KINDS, Venue
+from sdo_sim.work_items import WorkItem, decide, open_item
 
 
 class SDOModel(mesa.Model):
@@ -59,6 +60,7 @@ class SDOModel(mesa.Model):
         self.events = EventQueue(self.scenario.events)
         self.script = Script(self.scenario.proposals)
         self.forum = Forum()
+        self.work_items: dict[str, list[WorkItem]] = {}  # venue → its work items with alternatives
         reporters: dict[str, Any] = {
             "week": "week",
             "open_proposals": self.open_proposals,
@@ -143,6 +145,14 @@ class SDOModel(mesa.Model):
         made, held = [], []
         members = set(venue.members.tolist())
         for name, spec in self.script.due(venue.id, week):
+            if spec.alternatives:  # a work item: its alternatives are chosen among (work_items.py)
+                item = open_item(venue, name, spec, week)
+                if item is None:
+                    held.append((name, spec))
+                else:
+                    self.work_items.setdefault(venue.id, []).append(item)
+                    self.proposals.extend(item.alternatives)
+                continue
             proponent = proponent_for(spec, self.population.names, members, float(self.rng.random()))
             if proponent is None:
                 held.append((name, spec))
@@ -151,6 +161,12 @@ class SDOModel(mesa.Model):
             made.append(proposal)
         self.script.hold(venue.id, week, held)
         return made
+
+    def decide_work_items(self, venue: Venue, week: int) -> None:
+        """The meeting's choices among the alternatives of the venue's open work items."""
+        items = [item for item in self.work_items.get(venue.id, []) if not item.decided]
+        if items:
+            decide(venue, items, week)
 
     def new_proposal(
         self, venue: Venue, proponent: int, week: int, scripted: tuple[str, ScriptedProposal] | None = None

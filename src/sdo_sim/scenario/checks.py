@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sdo_sim.scenario.schema import ActorSpec, NewGroup, Scenario
+    from sdo_sim.scenario.schema import ActorSpec, NewGroup, Scenario, ScriptedProposal
 
 
 def _fail(path: str, message: str) -> None:
@@ -238,12 +238,50 @@ def check_proposals(scenario: Scenario, names: dict[str, ActorSpec]) -> None:
             )
         if spec.track is not None and venues[spec.venue].kind != "itu-t":
             _fail(f"{path}.track", "only ITU-T texts have an approval track")
+        _check_alternatives(spec, path, names, by_spec, scenario.dimensions)
         for name, _, _ in expand([spec]):
             if name in seen:
                 _fail(f"proposals[{i}].id", f"{name!r} is used twice")
             if generated.match(name):
                 _fail(f"{path}.id", f"{name!r} looks like a generated proposal's id; choose another")
             seen.add(name)
+
+
+def _check_alternatives(
+    spec: ScriptedProposal,
+    path: str,
+    names: dict[str, ActorSpec],
+    by_spec: dict[str, ActorSpec],
+    dimensions: int,
+) -> None:
+    """A work item's alternatives have distinct ids, proponents who are members, and known patent holders."""
+    if not spec.alternatives:
+        if spec.package:
+            _fail(f"{path}.package", "only a work item with alternatives can be part of a package")
+        return
+    if spec.count != 1:
+        _fail(f"{path}.count", "a work item with alternatives is one proposal (count 1)")
+    if len(spec.alternatives) < 2:
+        _fail(f"{path}.alternatives", "give at least two alternatives to choose between")
+    seen: set[str] = set()
+    for alt in spec.alternatives:
+        where = f"{path}.alternatives.{alt.id}"
+        if alt.id in seen:
+            _fail(f"{where}.id", f"{alt.id!r} is used twice")
+        seen.add(alt.id)
+        if alt.proponent is not None:
+            actor = names.get(alt.proponent) or by_spec.get(alt.proponent)
+            if actor is None:
+                _fail(f"{where}.proponent", f"unknown actor {alt.proponent!r}")
+            elif spec.venue not in actor.memberships:
+                _fail(f"{where}.proponent", f"{alt.proponent!r} is not a member of venue {spec.venue!r}")
+        if alt.point is not None and len(alt.point) != dimensions:
+            _fail(f"{where}.point", f"has {len(alt.point)} coordinates; the space has {dimensions}")
+        for holder in alt.ipr:
+            if holder not in names and holder not in by_spec:
+                _fail(f"{where}.ipr.{holder}", f"unknown actor {holder!r}")
+        if sum(alt.ipr.values()) > 1 + 1e-9:
+            _fail(f"{where}.ipr", f"shares add up to {sum(alt.ipr.values()):g}; at most 1")
 
 
 def _check_chair(chair: str | None, venue: str, names: dict[str, ActorSpec], path: str) -> None:

@@ -86,6 +86,12 @@ class Positions(Strict):
     support_threshold: NonNegative = Field(
         0.3, description="Utility above this: the actor supports (co-signs, commits experts, contributes)."
     )
+    ipr_own: NonNegative = Field(
+        0.0, description="Weight of a member's own share of an alternative's patents."
+    )
+    ipr_concentration: NonNegative = Field(
+        0.0, description="Weight of the aversion to the concentration of the others' patents (Herfindahl)."
+    )
     policy_declaration: Share = Field(
         0.5,
         description="Chance that an opposing Member State declares policy implications of a sensitive text.",
@@ -240,6 +246,18 @@ class Venue(Strict):
     )
 
 
+class Alternative(Strict):
+    """One competing solution of a work item, e.g. LDPC or Polar codes (work_items.py)."""
+
+    id: str = Field(min_length=1, max_length=50, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    proponent: str | None = Field(None, max_length=110, description="Its proponent (none: the work item's).")
+    quality: Share | None = Field(None, description="Technical quality (none: drawn).")
+    point: list[Coordinate] | None = Field(None, description="Position in the issue space (none: drawn).")
+    ipr: dict[str, Share] = Field(
+        default_factory=dict, description="Holder (actor name or spec id) → share of its essential patents."
+    )
+
+
 class ScriptedProposal(Strict):
     """A proposal the scenario names, under a fixed id: a historical case's focal text (scripted.py)."""
 
@@ -261,6 +279,13 @@ class ScriptedProposal(Strict):
     sensitive: bool | None = Field(None, description="Policy or regulatory implications (none: drawn).")
     track: Literal["aap", "tap"] | None = Field(
         None, description="ITU-T: the track at adoption (none: drawn)."
+    )
+    alternatives: list[Alternative] = Field(
+        default_factory=list, max_length=10, description="Competing solutions; members choose one."
+    )
+    stakes: NonNegative = Field(1.0, description="Weight of what the alternatives' patents mean to members.")
+    package: str = Field(
+        "", max_length=100, description="Work items the chair may settle together in a split."
     )
 
 

@@ -117,6 +117,7 @@ class Venue(ABC):
             self.proposals.append(proposal)
             self.model.proposals.append(proposal)
             self.start(proposal, week)
+        model.decide_work_items(self, week)
 
     def submit(self, week: int) -> list[Proposal]:
         """New proposals at a meeting: Poisson many, proponents drawn by their contributions."""

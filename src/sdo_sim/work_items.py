@@ -1,0 +1,261 @@
+"""Work items with competing alternatives: members choose among them, the chair may broker a split.
+
+The 2016 choice of 5G channel codes (He 2022, lines 257-261, 540): LDPC and Polar competed for the
+data and the control channel; almost all major companies backed LDPC, reliable after decades and
+cheap because most of its essential patents had expired; no company, Chinese ones included, wanted
+Huawei "to become another Qualcomm"; Qualcomm, Ericsson and Samsung, who also held Polar patents,
+could accept Polar for control; Huawei, who held LDPC patents too, accepted LDPC for data; the
+outcome came from "bargaining and compromising" between big companies. So a member values each
+alternative like any text (population.py) plus what its essential patents mean to it: royalties
+from its own share (`positions.ipr_own`) less an aversion to the concentration of the others'
+(`positions.ipr_concentration`, on their Herfindahl index), both scaled by the item's `stakes`.
+A bloc's line is its favourite alternative. The chair looks for consensus on the most preferred
+alternative; failing that, for a package across the items that share a `package` tag (a brokered
+split); failing that, 3GPP votes on the leader (71 %); otherwise the item waits for the next
+meeting. The chosen alternative is the decision: it ends approved (`chosen`), the others not.
+None of the weights is given by a source: all are *assumed* (docs/ODD.md, "Work items").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import product
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sdo_sim.coordination import acting_utility, line_utilities
+from sdo_sim.leadership import biased_tolerance
+from sdo_sim.population import ABSENT, ABSTAIN, NO, YES
+from sdo_sim.venues.base import consensus_decision
+
+if TYPE_CHECKING:
+    from sdo_sim.proposals import Proposal
+    from sdo_sim.scenario.schema import ScriptedProposal
+    from sdo_sim.venues.base import Venue
+
+MAX_PACKAGES = 256  # combinations a chair weighs when brokering a split
+
+
+@dataclass
+class WorkItem:
+    """A work item's alternatives (proposals `<item>:<alternative>`) and their patent holders."""
+
+    id: str
+    venue: str
+    stakes: float
+    package: str
+    alternatives: list[Proposal]
+    ipr: list[dict[int, float]]  # per alternative: actor index → share of its essential patents
+    attempts: int = 0
+    decided: bool = False
+
+
+@dataclass
+class Reading:
+    """What the room thinks of one item at one meeting: utilities acted on, presence, first choices."""
+
+    item: WorkItem
+    idx: np.ndarray
+    acted: np.ndarray  # (alternatives, members)
+    present: np.ndarray
+    first: np.ndarray = field(init=False)
+    regret: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.first = self.acted.argmax(axis=0)
+        self.regret = self.acted.max(axis=0) - self.acted
+
+
+def ipr_term(
+    idx: np.ndarray, shares: dict[int, float], stakes: float, own: float, concentration: float
+) -> np.ndarray:
+    """Stakes × (own · the member's share − concentration · the others' Herfindahl index) (He 2022)."""
+    mine = np.array([shares.get(int(i), 0.0) for i in idx])
+    total = sum(share * share for share in shares.values())
+    return stakes * (own * mine - concentration * (total - mine * mine))
+
+
+def bloc_ipr(bloc: np.ndarray, blocs: int, shares: dict[int, float], stakes: float, own: float,
+             concentration: float) -> np.ndarray:  # fmt: skip
+    """The patent term of each bloc's line: its members' shares pooled."""
+    pooled = np.zeros(blocs)
+    for holder, share in shares.items():
+        pooled[bloc[holder]] += share
+    total = sum(share * share for share in shares.values())
+    return stakes * (own * pooled - concentration * (total - pooled * pooled))
+
+
+def read_room(venue: Venue, item: WorkItem) -> Reading:
+    """Each member's utility for each alternative, the bloc line as a favourite, and who is present."""
+    model = venue.model
+    pop, weights, rng = model.population, model.scenario.positions, model.rng
+    idx = venue.members
+    own = np.array([
+        pop.utilities(idx, alt, weights, rng)
+        + ipr_term(idx, item.ipr[k], item.stakes, weights.ipr_own, weights.ipr_concentration)
+        for k, alt in enumerate(item.alternatives)
+    ])  # fmt: skip
+    blocs = len(pop.cohesion)
+    lines = np.array([
+        line_utilities(pop, alt, weights)
+        + bloc_ipr(pop.bloc, blocs, item.ipr[k], item.stakes, weights.ipr_own, weights.ipr_concentration)
+        for k, alt in enumerate(item.alternatives)
+    ])  # fmt: skip
+    bloc = pop.bloc[idx]
+    favourite = lines.argmax(axis=0)[bloc]
+    follows = rng.random(len(idx)) < pop.cohesion[bloc]
+    regret = own.max(axis=0) - own[favourite, np.arange(len(idx))]
+    defects = follows & (regret > pop.defection_threshold[bloc] + pop.sanctions[idx])
+    follows &= ~defects
+    acted = own.copy()
+    reach = acting_utility(weights)
+    acted[:, follows] = -reach  # a follower takes the line's favourite and opposes the rest
+    acted[favourite[follows], np.flatnonzero(follows)] = reach
+    present = pop.present(idx, rng)
+    seen = idx[defects & present]
+    if len(seen):
+        np.add.at(pop.sanctions, seen, pop.discipline[pop.bloc[seen]])
+        model.defections += len(seen)
+    return Reading(item, idx, acted, present)
+
+
+def _call(venue: Venue, reading: Reading, choice: int, regret: np.ndarray) -> tuple[object, np.ndarray]:
+    """A chair's consensus call on one alternative: who regrets it past the objection threshold objects."""
+    model = venue.model
+    objecting = reading.present & (regret > model.scenario.positions.objection_threshold)
+    stance = np.where(~reading.present, ABSENT, np.where(objecting, NO,
+                      np.where(reading.first == choice, YES, ABSTAIN))).astype(np.int8)  # fmt: skip
+    against, present, _ = venue.opposition_share(reading.idx, stance)
+    chair = None
+    if venue.chair is not None and venue.chair in set(reading.idx.tolist()):
+        chair = int(stance[int(np.flatnonzero(reading.idx == venue.chair)[0])])
+    tolerance = biased_tolerance(venue.spec.consensus_tolerance, venue.spec.chair_bias, chair)
+    return consensus_decision(against, present, tolerance, "He 2022, line 540"), stance
+
+
+def leader(venue: Venue, reading: Reading) -> int:
+    """The alternative most members present prefer, by delegates (ties: the one listed first)."""
+    delegates = venue.model.population.delegates[reading.idx] * reading.present
+    support = np.bincount(reading.first, weights=delegates, minlength=len(reading.item.alternatives))
+    return int(support.argmax())
+
+
+def decide(venue: Venue, items: list[WorkItem], week: int) -> None:
+    """A meeting's decisions on the venue's open work items: consensus, a brokered split, a vote."""
+    readings = [read_room(venue, item) for item in items if not item.decided]
+    open_ = []
+    for reading in readings:
+        choice = leader(venue, reading)
+        decision, stance = _call(venue, reading, choice, reading.regret[choice])
+        venue.record(reading.item.alternatives[choice], week, "choice", "chair-consensus", decision,
+                     reading.idx, stance)  # fmt: skip
+        if decision.approved:  # type: ignore[attr-defined]
+            settle(venue, reading.item, choice, week)
+        else:
+            open_.append(reading)
+    packages: dict[str, list[Reading]] = {}
+    for reading in open_:
+        if reading.item.package:
+            packages.setdefault(reading.item.package, []).append(reading)
+    for group in packages.values():
+        if len(group) > 1 and broker(venue, group, week):
+            open_ = [r for r in open_ if r not in group]
+    for reading in open_:
+        if not vote(venue, reading, week):
+            reading.item.attempts += 1
+            if reading.item.attempts >= venue.spec.max_attempts:
+                settle(venue, reading.item, None, week)
+
+
+def broker(venue: Venue, group: list[Reading], week: int) -> bool:
+    """The chair proposes the package of alternatives, one per item, that the fewest present object to."""
+    stakes = np.array([r.item.stakes for r in group]) + 1e-12
+    combos = list(product(*(range(len(r.item.alternatives)) for r in group)))[:MAX_PACKAGES]
+    best, best_share = None, 2.0
+    present = np.any([r.present for r in group], axis=0)
+    for combo in combos:
+        regret = sum(s * r.regret[c] for s, r, c in zip(stakes, group, combo, strict=True)) / stakes.sum()
+        merged = Reading(group[0].item, group[0].idx, group[0].acted, present)
+        decision, _ = _call(venue, merged, combo[0], regret)
+        counts = decision.counts  # type: ignore[attr-defined]
+        share = counts["against"] / counts["present"] if counts["present"] else 0.0
+        if share < best_share:
+            best, best_share = (combo, decision, regret, merged), share
+    if best is None:
+        return False
+    combo, decision, regret, merged = best
+    for reading, choice in zip(group, combo, strict=True):
+        _, stance = _call(venue, Reading(reading.item, reading.idx, reading.acted, present), choice, regret)
+        venue.record(reading.item.alternatives[choice], week, "package", "chair-consensus", decision,
+                     reading.idx, stance)  # fmt: skip
+        if decision.approved:  # type: ignore[attr-defined]
+            settle(venue, reading.item, choice, week)
+    return bool(decision.approved)  # type: ignore[attr-defined]
+
+
+def vote(venue: Venue, reading: Reading, week: int) -> bool:
+    """3GPP: without consensus, the leading alternative is put to a vote (71 % of votes cast)."""
+    if venue.kind != "3gpp":
+        return False
+    from sdo_sim.rules import threegpp
+
+    choice = leader(venue, reading)
+    objecting = reading.present & (
+        reading.regret[choice] > venue.model.scenario.positions.objection_threshold
+    )
+    backing = reading.present & (reading.first == choice)
+    decision = threegpp.tsg_vote(int(backing.sum()), int(objecting.sum()),
+                                 threshold=venue.params("3gpp.vote")["threshold"])  # fmt: skip
+    stance = np.where(~reading.present, ABSENT, np.where(objecting, NO, np.where(backing, YES, ABSTAIN)))
+    venue.record(reading.item.alternatives[choice], week, "choice", "3gpp.vote", decision, reading.idx,
+                 stance.astype(np.int8))  # fmt: skip
+    if decision.approved:
+        settle(venue, reading.item, choice, week)
+    return decision.approved
+
+
+def settle(venue: Venue, item: WorkItem, choice: int | None, week: int) -> None:
+    """The chosen alternative is approved (`chosen`); the others end `not-chosen` (or all `no-choice`)."""
+    item.decided = True
+    for k, alternative in enumerate(item.alternatives):
+        if choice is None:
+            venue.finish(alternative, week, "no-choice", False)
+        else:
+            venue.finish(alternative, week, "chosen" if k == choice else "not-chosen", k == choice)
+
+
+def open_item(venue: Venue, name: str, spec: ScriptedProposal, week: int) -> WorkItem | None:
+    """A scripted work item's alternatives as proposals `<item>:<alternative>`; None while a proponent
+    does not exist yet."""
+    from sdo_sim.scripted import proponent_for
+
+    model = venue.model
+    names, members = model.population.names, set(venue.members.tolist())
+    alternatives, ipr = [], []
+    for alt in spec.alternatives:
+        who = spec.model_copy(update={"proponent": alt.proponent or spec.proponent})
+        proponent = proponent_for(who, names, members, float(model.rng.random()))
+        if proponent is None:
+            return None
+        proposal = model.new_proposal(venue, proponent, week, (f"{name}:{alt.id}", spec))
+        if alt.quality is not None:
+            proposal.quality = alt.quality
+        if alt.point is not None:
+            proposal.point = np.array(alt.point, dtype=float)
+        proposal.work_item, proposal.stage = name, "alternative"
+        alternatives.append(proposal)
+        ipr.append(holders(alt.ipr, names))
+    return WorkItem(name, venue.id, spec.stakes, spec.package, alternatives, ipr)
+
+
+def holders(ipr: dict[str, float], names: list[str]) -> dict[int, float]:
+    """Actor index → patent share: a share given to an actor spec id is split among its actors."""
+    shares: dict[int, float] = {}
+    for holder, share in ipr.items():
+        prefix = holder + "-"
+        owners = [i for i, n in enumerate(names)
+                  if n == holder or (n.startswith(prefix) and n[len(prefix):].isdigit())]  # fmt: skip
+        for i in owners:
+            shares[i] = shares.get(i, 0.0) + share / len(owners)
+    return shares
