@@ -98,7 +98,7 @@ def summarise(targets: list[Target], values: np.ndarray) -> pd.DataFrame:
             "value": target.value, "low": target.low, "high": target.high, "unit": target.unit,
             "seeds": len(column), "computed": len(finite),
             "in_band": float(in_band.mean()) if len(finite) else math.nan,
-            "pass": (target.low <= mean <= target.high) if len(finite) else None,
+            "passed": (target.low <= mean <= target.high) if len(finite) else None,
             "note": "" if len(finite) else target.computable_note(),
             "source": target.source,
         })  # fmt: skip
@@ -115,8 +115,8 @@ def score(
     weeks: int | None = None,
     progress: Progress | None = None,
 ) -> pd.DataFrame:
-    """Each target's mean over the seeds, the share of seeds within [low, high], and pass (the mean
-    within the band; None when no run could compute it)."""
+    """Each target's mean over the seeds, the share of seeds within [low, high], and `passed` (the
+    mean within the band; None when no run could compute it)."""
     scenario = _scenario(scenario)
     seeds = list(seeds)
     if not targets:
@@ -237,11 +237,13 @@ def fit(
     weeks: int | None = None,
     refine: int = REFINE_ROUNDS,
     progress: Progress | None = None,
+    report: Callable[[str], None] | None = None,
 ) -> FitResult:
     """Search the parameters' ranges for the values that minimise `loss`: a Latin hypercube of `budget`
     points drawn with `seed`, then `refine` rounds of a compass search around the best point (two
     points per parameter a round, the step halving from one stratum). Every point runs on the same
-    seeds (common random numbers), so points differ by their parameters, not by their luck."""
+    seeds (common random numbers), so points differ by their parameters, not by their luck.
+    `progress` gets (runs done, runs planned); `report` a line per point tried."""
     scenario = _scenario(scenario)
     seeds = list(seeds)
     if not 1 <= budget <= 10_000:
@@ -281,6 +283,9 @@ def fit(
             scores = summarise(targets, block.reshape(len(seeds), len(targets)))
             tried[point] = (loss(scores), scores)
             order.append(point)
+            if report is not None:  # a line per point, for logs where no progress bar shows
+                values_text = ", ".join(f"{p.path}={v:.4g}" for p, v in zip(params, point, strict=True))
+                report(f"point {len(order)}: {values_text}: loss {tried[point][0]:.4g}")
         counter[0] += runs
         return [tried[point][0] for point in points]
 
@@ -322,3 +327,88 @@ def default_workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not Linux
         return max(1, os.cpu_count() or 1)
+
+
+def _number(value: float) -> str:
+    """A figure as a table shows it: three significant digits, n/a for NaN."""
+    return "n/a" if value is None or not math.isfinite(value) else f"{value:.3g}"
+
+
+def score_table(scores: pd.DataFrame, title: str) -> Any:
+    """The scores as a rich table: target | metric | mean | band (value) | seeds in band | pass."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from sdo_sim.inputs import printable
+
+    table = Table(title=Text(printable(title)))
+    table.add_column("target", no_wrap=True)
+    table.add_column("metric", overflow="fold")
+    for name in ("mean", "band (value)", "seeds in band"):
+        table.add_column(name, justify="right")
+    table.add_column("pass")
+    for row in scores.itertuples(index=False):
+        params = f" {row.params}" if row.params else ""
+        verdict = "n/a" if row.passed is None else "pass" if row.passed else "FAIL"
+        band = f"{_number(row.low)}-{_number(row.high)} ({_number(row.value)})"
+        share = "n/a" if not math.isfinite(row.in_band) else f"{row.in_band:.0%} of {row.computed}"
+        cells = (Text(printable(row.target)), Text(printable(row.metric + params)), _number(row.mean))
+        table.add_row(*cells, band, share, verdict)
+    return table
+
+
+def fit_table(parameters: pd.DataFrame, title: str) -> Any:
+    """The fitted values as a rich table: parameter | range | fitted | loss."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from sdo_sim.inputs import printable
+
+    table = Table(title=Text(printable(title)))
+    for name in ("parameter", "range", "fitted", "loss"):
+        table.add_column(name, justify="left" if name == "parameter" else "right")
+    for row in parameters.itertuples(index=False):
+        table.add_row(Text(printable(row.parameter)), f"{row.low:g}:{row.high:g}", f"{row.fitted:.4g}",
+                      f"{row.loss:.4g}")  # fmt: skip
+    return table
+
+
+def write_csv(table: pd.DataFrame, path: Path) -> None:
+    """Write a table as CSV in one step (a temporary file renamed over `path`), or say why not."""
+    temporary = path.with_name(f".{path.name}.sdo-sim-{os.getpid()}")
+    try:
+        table.to_csv(temporary, index=False)
+        os.replace(temporary, path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise CalibrationError(f"--out {path}: cannot be written ({error.strerror or error})") from None
+
+
+def check_out(path: Path) -> None:
+    """Refuse, before any run, an --out that cannot take a CSV file."""
+    if path.is_dir():
+        raise CalibrationError(f"--out {path}: is a folder; give a file name such as scores.csv")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise CalibrationError(f"--out {path}: folder {parent} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise CalibrationError(f"--out {path}: folder {parent} cannot be written")
+
+
+def parse_fit(items: list[str]) -> dict[str, tuple[float, float]]:
+    """`--fit PATH=LOW:HIGH` options as {path: (low, high)}."""
+    out: dict[str, tuple[float, float]] = {}
+    for item in items:
+        path, sep, text = (part.strip() for part in item.partition("="))
+        low_text, colon, high_text = text.partition(":")
+        try:
+            low, high = float(low_text), float(high_text)
+        except ValueError:
+            low = high = math.nan
+        if not (sep and path and colon and math.isfinite(low) and math.isfinite(high) and low < high):
+            raise CalibrationError(f"--fit {shorten(item)!r}: write PATH=LOW:HIGH with numbers LOW < HIGH, "
+                                   "e.g. venues.sg.drafting_meetings=1:4")  # fmt: skip
+        if path in out:
+            raise CalibrationError(f"--fit {shorten(path)}: given twice")
+        out[path] = (low, high)
+    return out

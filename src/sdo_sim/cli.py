@@ -310,6 +310,92 @@ def run(
     print_summary(result, out, [path.name if path.suffix == ".png" else path.stem for path in written])
 
 
+@app.command()
+def calibrate(
+    scenario: Annotated[Path, typer.Argument(help="The scenario file (YAML).")],
+    targets: Annotated[
+        Path | None, typer.Option("--targets", help="Target table (default: sdo_sim's data/targets.csv).")
+    ] = None,
+    target: Annotated[
+        list[str] | None, typer.Option("--target", help="Score only this target id (repeatable).")
+    ] = None,
+    seeds: Annotated[int, typer.Option("--seeds", help="Runs per point: seeds --seed ... --seed+N-1.")] = 10,
+    fits: Annotated[
+        list[str] | None, typer.Option("--fit", help="Fit a field: PATH=LOW:HIGH (repeatable).")
+    ] = None,
+    budget: Annotated[int, typer.Option("--budget", help="Latin hypercube points of the search.")] = 20,
+    workers: Annotated[int | None, typer.Option("--workers", help="Processes (default: CPUs).")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="First replication seed; also seeds the search.")] = 1,
+    weeks: Annotated[
+        int | None, typer.Option(help="Horizon in weeks (default: the scenario's).", min=1)
+    ] = None,
+    sets: Annotated[list[str] | None, typer.Option("--set", help="Override a field: path=value.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Also write the table as CSV.")] = None,
+) -> None:
+    """Score a scenario against observed targets over seeds, or fit named fields to them (--fit)."""
+    import contextlib
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from sdo_sim import calibration as cal
+    from sdo_sim.inputs import printable
+    from sdo_sim.scenario import load_scenario
+    from sdo_sim.targets import PROJECT_TARGETS, read_targets, select
+
+    table_file = targets if targets is not None else PROJECT_TARGETS
+    ranges = cal.parse_fit(fits or [])  # option errors first, before anything is read or run
+    seed_list = cal.seed_list(seed, seeds)
+    if out is not None:
+        cal.check_out(out)
+    overrides = parse_sets(sets or [])
+    loaded = load_scenario(scenario, overrides)
+    chosen, notes = select(read_targets(table_file), loaded, scenario, target, str(table_file))
+    if not chosen:
+        kinds = ", ".join(sorted({v.kind for v in loaded.venues}))
+        fail("calibrate", f"no target in {table_file} applies to {scenario} (venue kinds: {kinds}); "
+             "select targets with --target")  # fmt: skip
+    stderr = Console(stderr=True)
+    bar = Progress(BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=stderr, transient=True)
+    live = stderr.is_terminal
+    with bar if live else contextlib.nullcontext():
+        task = bar.add_task("runs", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        def report(line: str) -> None:
+            print(f"sdo-sim: calibrate: {line}", file=sys.stderr)
+
+        kwargs: dict[str, Any] = {"workers": cal.default_workers() if workers is None else workers, "overrides": overrides,
+                                  "weeks": weeks, "progress": progress if live else None}  # fmt: skip
+        if ranges:
+            result = cal.fit(loaded, chosen, ranges, budget=budget, seeds=seed_list, seed=seed,
+                             report=None if live else report, **kwargs)  # fmt: skip
+            scores = result.scores
+        else:
+            scores = cal.score(loaded, chosen, seed_list, **kwargs)
+    horizon = f"{weeks or loaded.weeks} weeks"
+    title = f"{loaded.name}: seeds {seed_list[0]}-{seed_list[-1]}, {horizon}"
+    console = Console(width=max(Console().width, 120))
+    if ranges:
+        console.print(
+            cal.fit_table(result.parameters, f"Fit ({len(result.history)} points, search seed {seed})")
+        )
+        title = f"Scores at the fit: {title}"
+    console.print(cal.score_table(scores, title))
+    for note in [*notes, *(f"{r.target}: {r.note}" for r in scores.itertuples() if r.note)]:
+        print(printable(note))
+    if out is not None:
+        cal.write_csv(result.parameters if ranges else scores, out)
+        written = [out]
+        if ranges:
+            for suffix, table in (("scores", result.scores), ("points", result.history)):
+                written.append(out.with_name(f"{out.stem}-{suffix}.csv"))
+                cal.write_csv(table, written[-1])
+        print(printable(f"written: {', '.join(str(path) for path in written)}"))
+
+
 def main() -> None:
     """Console entry point: run the app; never let a traceback reach the user."""
     try:

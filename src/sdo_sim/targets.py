@@ -345,14 +345,17 @@ def select(
         return [by_id[i] for i in dict.fromkeys(ids)], []
     kinds = {venue.kind for venue in scenario.venues}
     stem = Path(scenario_path).stem if scenario_path is not None else None
-    chosen, notes = [], []
-    for target in targets:
-        if target.applies_to in kinds or target.applies_to == stem:
-            chosen.append(target)
-        else:
-            what = "venue kind" if target.applies_to in VENUE_KINDS else "case"
-            notes.append(f"{target.id}: skipped, for {what} {target.applies_to} (select it with --target)")
-    return chosen, notes
+    chosen = [t for t in targets if t.applies_to in kinds or t.applies_to == stem]
+    others: dict[str, int] = {}
+    for t in targets:
+        if t not in chosen:
+            label = t.applies_to if t.applies_to in VENUE_KINDS else f"case {t.applies_to}"
+            others[label] = others.get(label, 0) + 1
+    if not others:
+        return chosen, []
+    counts = ", ".join(f"{label}: {n}" for label, n in others.items())
+    return chosen, [f"skipped {sum(others.values())} targets for other scenarios ({counts}); "
+                    "select any of them with --target"]  # fmt: skip
 
 
 def bind(target: Target, scenario: Scenario) -> dict[str, Any]:
