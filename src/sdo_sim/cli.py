@@ -367,8 +367,9 @@ def calibrate(
         def report(line: str) -> None:
             print(f"sdo-sim: calibrate: {line}", file=sys.stderr)
 
-        kwargs: dict[str, Any] = {"workers": cal.default_workers() if workers is None else workers, "overrides": overrides,
-                                  "weeks": weeks, "progress": progress if live else None}  # fmt: skip
+        processes = cal.default_workers() if workers is None else workers
+        kwargs: dict[str, Any] = {"workers": processes, "overrides": overrides, "weeks": weeks,
+                                  "progress": progress if live else None}  # fmt: skip
         if ranges:
             result = cal.fit(loaded, chosen, ranges, budget=budget, seeds=seed_list, seed=seed,
                              report=None if live else report, **kwargs)  # fmt: skip
