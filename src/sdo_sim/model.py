@@ -16,6 +16,7 @@ import numpy as np
 
 from sdo_sim.agents import Actor, Delegation, Firm
 from sdo_sim.coordination import line_stances, line_utilities
+from sdo_sim.editing import EditorLog
 from sdo_sim.events import EventQueue
 from sdo_sim.forum import Forum
 from sdo_sim.leadership import POST_TITLES, PostLog
@@ -49,6 +50,7 @@ class SDOModel(mesa.Model):
         self._sequence = 0
         self.actor_list: list[Actor] = []
         self.post_log = PostLog()
+        self.editor_log = EditorLog()  # editors hold a text's pen while it is drafted (editing.py)
         # Delegations first, so that every firm's home delegation exists when the firm is made.
         for spec in sorted(self.scenario.actors, key=lambda spec: spec.kind != "delegation"):
             self.add_actors(spec)

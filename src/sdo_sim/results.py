@@ -146,7 +146,8 @@ def collect(model: SDOModel, manifest: dict[str, Any]) -> RunResult:
         [{"week": week, "kind": kind, "event": index} for week, kind, index in model.events.fired],
         columns=["week", "kind", "event"],
     ).astype({"week": "int64", "kind": str, "event": "int64"})
-    rows = model.post_log.table_rows()
+    rows = model.post_log.table_rows() + model.editor_log.table_rows()
+    rows.sort(key=lambda r: (r["start"], r["venue"], r["post"], r["holder"]))
     for row in rows:
         row["holder"] = pop.names[row["holder"]]  # type: ignore[index]
     posts = pd.DataFrame(rows, columns=list(POST_TYPES)).astype(POST_TYPES)

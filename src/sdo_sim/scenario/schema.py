@@ -204,6 +204,12 @@ class Venue(Strict):
         description="Shift of the opposition share the chair tolerates toward the chair's own stance, and "
         "the chance that the chair defers a text it opposes (assumed; 0: a neutral chair; leadership.py).",
     )
+    editor_pull: Share = Field(
+        0.0, description="Share of the way a drafting meeting moves the text toward its editor's ideal point."
+    )
+    editor_speed: Share = Field(
+        0.0, description="Chance a supporting editor present completes two drafting steps in one meeting."
+    )
     agenda_capacity: Annotated[int, Field(ge=1, le=10_000)] | None = Field(
         None, description="Texts a meeting can handle, in order of submission; the rest wait (none: all)."
     )

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sdo_sim.coordination import align, sanction
+from sdo_sim.editing import pull
 from sdo_sim.leadership import biased_tolerance, chair_stance, defers
 from sdo_sim.population import ABSENT, ABSTAIN, NO, YES
 from sdo_sim.proposals import Proposal
@@ -217,6 +218,7 @@ class Venue(ABC):
         proposal.outcome = outcome
         proposal.approved = approved
         model = self.model
+        model.editor_log.end(week, proposal.id)
         model.outcomes["approved" if approved else "failed"] += 1
         for key in (model.bloc_name(proposal.bloc) or "none", "all"):
             tally = model.outcomes_by_bloc.setdefault(key, [0, 0])
@@ -250,11 +252,19 @@ class Venue(ABC):
         if proposal.drafting_left <= 0:  # nothing (left) to draft: straight to the next gate
             ready(proposal, week)
             return
-        pop = self.model.population
+        model = self.model
+        pop = model.population
         sponsors = np.array(proposal.sponsors or [proposal.proponent], dtype=np.int64)
-        if pop.present(sponsors, self.model.rng).any():
+        # the most active contributor among those carrying the work holds the pen (editing.py)
+        lead = int(np.argmax(pop.contributions[sponsors]))
+        editor = int(sponsors[lead])
+        model.editor_log.start(week, self.id, proposal.id, editor, model.bloc_name(int(pop.bloc[editor])))
+        present = pop.present(sponsors, model.rng)
+        if present.any():
             proposal.drafting_left -= 1
             proposal.stalled = 0
+            if present[lead]:
+                self.edit(proposal, editor)
         else:
             proposal.stalled += 1
             if proposal.stalled >= self.spec.stall_meetings:
@@ -262,6 +272,17 @@ class Venue(ABC):
                 return
         if proposal.drafting_left <= 0:
             ready(proposal, week)
+
+    def edit(self, proposal: Proposal, editor: int) -> None:
+        """A drafting meeting the editor attends: the text drifts toward it, and a supporting editor
+        may complete a second step (editing.py; Teleanu 2021, line 954)."""
+        spec, pop = self.spec, self.model.population
+        if spec.editor_pull:
+            proposal.point = pull(proposal.point, pop.ideal[editor], spec.editor_pull)
+        if spec.editor_speed and proposal.drafting_left > 0 and self.model.rng.random() < spec.editor_speed:
+            _, stance = self.stances(np.array([editor], dtype=np.int64), proposal, attend=None)
+            if stance[0] == YES:
+                proposal.drafting_left -= 1
 
     def chair_defers(self, proposal: Proposal, week: int) -> bool:
         """The chair's agenda: a present chair who opposes the text may defer it once (leadership.py)."""
