@@ -47,6 +47,8 @@ bench: $(STAMP)
 	-$(BIN)/python benchmarks/bench_rules.py --readme
 	-$(BIN)/python benchmarks/bench_model.py --readme
 
+calibrate: $(STAMP) ; for s in scenarios/baselines/*.yaml; do $(BIN)/sdo-sim calibrate $$s --seeds 10 || exit 1; done
+
 # The README's tables (scenarios shipped, baseline outcomes) come from the files and fresh runs.
 readme: $(STAMP)
 	$(BIN)/python benchmarks/readme_tables.py
