@@ -260,11 +260,11 @@ def test_a_venue_kind_target_counts_only_venues_of_that_kind() -> None:
 
 def test_score_is_deterministic_and_the_same_on_one_or_two_workers() -> None:
     targets, _ = tg.select(tg.read_targets(TARGETS), load_scenario(ITU), ITU)
-    one = cal.score(ITU, targets, cal.seed_list(3, 3), workers=1, weeks=80)
-    two = cal.score(ITU, targets, cal.seed_list(3, 3), workers=2, weeks=80)
+    one = cal.score(ITU, targets, cal.seed_list(3, 3), workers=1, weeks=160)
+    two = cal.score(ITU, targets, cal.seed_list(3, 3), workers=2, weeks=160)
     pd.testing.assert_frame_equal(one, two)
     assert one.loc[one["target"] == "itu-t.approved-share", "computed"].item() == 3
-    other = cal.score(ITU, targets, cal.seed_list(4, 3), workers=1, weeks=80)
+    other = cal.score(ITU, targets, cal.seed_list(4, 3), workers=1, weeks=160)
     assert not one["mean"].equals(other["mean"])  # other seeds, other runs
 
 

@@ -6,9 +6,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import sdo_sim
 from sdo_sim.editing import pull
+from sdo_sim.model import SDOModel
+from sdo_sim.population import NO, YES
+from tests.model.conftest import proposal_from, tiny
 
 ROOT = Path(__file__).resolve().parents[2]
 ITU_T = ROOT / "scenarios" / "baselines" / "itu-t-study-group.yaml"
@@ -40,11 +44,28 @@ def outcomes(**venue: float) -> pd.DataFrame:
     return pd.concat(frames)
 
 
-def test_a_pulling_editor_loses_the_other_blocs_support() -> None:
-    """A text drafted toward its editor's ideal point wins less support from the other side."""
-    neutral, pulled = outcomes(), outcomes(editor_pull=0.5)
-    west_on_east = lambda p: p[(p["bloc"] == "east") & p["decided"].notna()]["approved"].mean()  # noqa: E731
-    assert west_on_east(pulled) < west_on_east(neutral)
+@pytest.mark.parametrize(("pull", "west_stance"), [(0.0, YES), (1.0, NO)])
+def test_an_editor_from_the_other_side_pulls_a_text_out_of_its_proponents_reach(
+    pull: float, west_stance: int
+) -> None:
+    """Editors frame the work (Teleanu 2021, line 954): a west text edited by the east's most active
+    member drifts to the east's ideal point, and the west turns against it."""
+    actors = [
+        {"id": "W", "kind": "delegation", "count": 5, "bloc": "west", "memberships": {"sg": "member-state"}},
+        {"id": "E", "kind": "delegation", "bloc": "east", "contributions": 10.0, "memberships": {"sg": "member-state"}},
+    ]  # fmt: skip
+    model = SDOModel(tiny(actors, {"id": "sg", "kind": "itu-t", "body": "SG", "editor_pull": pull}), seed=1)
+    venue = model.venue_by_id["sg"]
+    proposal = proposal_from(model, "west", "sg", stage="drafting", drafting_left=2)
+    east = model.population.names.index("E")
+    proposal.sponsors = [proposal.proponent, east]
+    venue.draft(proposal, 14, lambda p, w: None)
+    assert model.editor_log.open[proposal.id]["holder"] == east
+    ideal = model.population.bloc_ideal[model.population.bloc_names.index("east")]
+    assert np.allclose(proposal.point, ideal) is (pull == 1.0)
+    west = venue.members[model.population.bloc[venue.members] == model.population.bloc_names.index("west")]
+    _, stance = venue.stances(west, proposal, attend=None)
+    assert (stance == west_stance).all()
 
 
 def test_a_fast_editor_shortens_drafting() -> None:

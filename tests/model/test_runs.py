@@ -123,7 +123,7 @@ def test_conditions_on_model_metrics(condition: str, fires: bool) -> None:
     raw = sdo_sim.load_scenario(ROOT / "scenarios" / "baselines" / "itu-t-study-group.yaml").model_dump(
         mode="json"
     )
-    raw["weeks"] = 104
+    raw["weeks"] = 208  # the first approvals come after four drafting meetings
     raw["events"] = [{"when": condition, "kind": "bloc", "bloc": "east", "cohesion": 1.0}]
     model = SDOModel(validate(raw, "conditions"), seed=1)
     model.run()
