@@ -213,6 +213,10 @@ class Venue(Strict):
     agenda_capacity: Annotated[int, Field(ge=1, le=10_000)] | None = Field(
         None, description="Texts a meeting can handle, in order of submission; the rest wait (none: all)."
     )
+    appointment_interval_weeks: Weeks = Field(
+        0,
+        description="ITU-T: weeks between appointments of chair and posts (a study period: 208; 0: none).",
+    )
     question_consultation: Share = Field(
         0.5,
         description="ITU-T: chance the study group requests a consultation of Member States on a Question "

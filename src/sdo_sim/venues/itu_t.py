@@ -6,13 +6,20 @@ meetings and reply to consultations (Res. 1 §1.13, §9.4.1; A.8 §5.4).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
+from sdo_sim.appointments import appoint
 from sdo_sim.population import ABSENT, ABSTAIN, NO, YES
 from sdo_sim.proposals import Proposal
 from sdo_sim.rules import itu_t
 from sdo_sim.venues import itu_t_track as track
 from sdo_sim.venues.base import Venue, consensus_decision, support_decision, tally
+
+if TYPE_CHECKING:
+    from sdo_sim.model import SDOModel
+    from sdo_sim.scenario.schema import Venue as VenueSpec
 
 LAST_CALL_WEEKS, REVIEW_WEEKS, RESOLUTION_WEEKS = 4, 3, 4  # A.8 §4.1, §4.5; resolution: model choice
 QUESTION_WEEKS = 9  # Res. 1 §7.2.3: two months
@@ -27,6 +34,16 @@ class StudyGroup(Venue):
 
     kind = "itu-t"
     agenda_stages = frozenset({"drafting", "aap-meeting", "tap-meeting"})
+
+    def __init__(self, model: SDOModel, spec: VenueSpec) -> None:
+        super().__init__(model, spec)
+        if spec.appointment_interval_weeks:  # the first period's posts are the scenario's `posts`
+            self.later(spec.appointment_interval_weeks, self.new_period)
+
+    def new_period(self, week: int) -> None:
+        """A new study period: chair and posts appointed by the Member States (appointments.py)."""
+        appoint(self, week)
+        self.later(week + self.spec.appointment_interval_weeks, self.new_period)
 
     def start(self, proposal: Proposal, week: int) -> None:
         """A new work item at a meeting: consensus of those present and four committed (Res. 1 §7.2.2)."""
