@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup demo ballots test lint format bench fuzz readme clean
+.PHONY: setup demo ballots test lint format bench fuzz readme cases clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("sdo-sim needs Python 3.11 or newer" if sys.version_info < (3, 11) else 0)'
@@ -48,6 +48,10 @@ bench: $(STAMP)
 	-$(BIN)/python benchmarks/bench_model.py --readme
 
 calibrate: $(STAMP) ; for s in scenarios/baselines/*.yaml; do $(BIN)/sdo-sim calibrate $$s --seeds 10 || exit 1; done
+
+# The historical cases (scenarios/cases, docs/cases.md) over the full 50 seeds; CI runs fewer (tests/test_cases.py).
+cases: $(STAMP)
+	$(BIN)/sdo-sim cases --seeds 50
 
 # The README's tables (scenarios shipped, baseline outcomes) come from the files and fresh runs.
 readme: $(STAMP)

@@ -397,6 +397,48 @@ def calibrate(
         print(printable(f"written: {', '.join(str(path) for path in written)}"))
 
 
+@app.command()
+def cases(
+    seeds: Annotated[int, typer.Option("--seeds", help="Runs per case: seeds 1..N.")] = 50,
+    case: Annotated[
+        list[str] | None, typer.Option("--case", help="Run only this case id (repeatable).")
+    ] = None,
+    workers: Annotated[int | None, typer.Option("--workers", help="Processes (default: CPUs).")] = None,
+) -> None:
+    """Run the historical cases (scenarios/cases) over seeds and say which documented patterns reproduce."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from sdo_sim import cases as registry
+    from sdo_sim.calibration import default_workers
+    from sdo_sim.inputs import printable
+
+    chosen = registry.select(case)  # option errors first, before anything runs
+    registry.seed_list(seeds)
+    processes = default_workers() if workers is None else workers
+    runs = len(chosen) * seeds
+
+    def progress(done: int, total: int) -> None:
+        if done == total or done % max(1, total // 10) == 0:
+            print(f"sdo-sim: cases: {done}/{total} runs", file=sys.stderr)
+
+    table = registry.run_cases([c.id for c in chosen], seeds, processes, progress)
+    out = Table(title=f"Historical cases: seeds 1-{seeds} ({runs} runs)", show_lines=True, expand=True)
+    for name, options in (("case", {"no_wrap": True}), ("pattern", {"ratio": 4, "overflow": "fold"}),
+                          ("share reproduced (or mean)", {"justify": "right"}), ("target", {}),
+                          ("pass", {"no_wrap": True})):  # fmt: skip
+        out.add_column(name, **options)  # type: ignore[arg-type]
+    for row in table.itertuples():
+        measured = f"{row.measured:.0%}" if row.kind == "share" else f"mean {row.measured:.3f}"
+        mark = Text("yes", style="green") if row.passed else Text("no", style="red")
+        out.add_row(row.case, Text(printable(str(row.pattern))), measured, str(row.target), mark)
+    Console(width=max(Console().width, 120)).print(out)
+    for row in table.itertuples():
+        if not row.passed:
+            print(printable(f"{row.pattern_id}: short of the target: {row.why}"))
+
+
 def main() -> None:
     """Console entry point: run the app; never let a traceback reach the user."""
     try:
