@@ -305,9 +305,9 @@ CASES: dict[str, Case] = {
                     "He 2022, lines 257-261, 540",
                     holds=_coding_split,
                     target=0.6,
-                    why="at the file's assumed patent weights Polar wins the control channel, but the west "
-                    "bloc's line pools Qualcomm's, Ericsson's and Samsung's Polar shares and favours Polar "
-                    "on data too, so LDPC for data gets neither consensus nor 71 % of the votes",
+                    why="a bloc's line reads its members' mean patent interest, and most west members hold "
+                    "no Polar patent, so LDPC wins both channels by consensus; the bargaining among the few "
+                    "big holders that line 540 credits is not modelled",
                 ),
             ),
             _describe_coding,

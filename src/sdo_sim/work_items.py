@@ -76,14 +76,12 @@ def ipr_term(
     return stakes * (own * mine - concentration * (total - mine * mine))
 
 
-def bloc_ipr(bloc: np.ndarray, blocs: int, shares: dict[int, float], stakes: float, own: float,
-             concentration: float) -> np.ndarray:  # fmt: skip
-    """The patent term of each bloc's line: its members' shares pooled."""
-    pooled = np.zeros(blocs)
-    for holder, share in shares.items():
-        pooled[bloc[holder]] += share
-    total = sum(share * share for share in shares.values())
-    return stakes * (own * pooled - concentration * (total - pooled * pooled))
+def bloc_ipr(bloc: np.ndarray, blocs: int, terms: np.ndarray) -> np.ndarray:
+    """The patent term of each bloc's line: the mean of its members' own terms, so that a bloc of
+    many members without patents is not taken for one big holder (blocs without members: 0)."""
+    totals = np.bincount(bloc, weights=terms, minlength=blocs)
+    counts = np.bincount(bloc, minlength=blocs)
+    return np.divide(totals, counts, out=np.zeros(blocs), where=counts > 0)
 
 
 def read_room(venue: Venue, item: WorkItem) -> Reading:
@@ -91,15 +89,14 @@ def read_room(venue: Venue, item: WorkItem) -> Reading:
     model = venue.model
     pop, weights, rng = model.population, model.scenario.positions, model.rng
     idx = venue.members
-    own = np.array([
-        pop.utilities(idx, alt, weights, rng)
-        + ipr_term(idx, item.ipr[k], item.stakes, weights.ipr_own, weights.ipr_concentration)
-        for k, alt in enumerate(item.alternatives)
+    patents = np.array([
+        ipr_term(idx, item.ipr[k], item.stakes, weights.ipr_own, weights.ipr_concentration)
+        for k in range(len(item.alternatives))
     ])  # fmt: skip
+    own = np.array([pop.utilities(idx, alt, weights, rng) for alt in item.alternatives]) + patents
     blocs = len(pop.cohesion)
     lines = np.array([
-        line_utilities(pop, alt, weights)
-        + bloc_ipr(pop.bloc, blocs, item.ipr[k], item.stakes, weights.ipr_own, weights.ipr_concentration)
+        line_utilities(pop, alt, weights) + bloc_ipr(pop.bloc[idx], blocs, patents[k])
         for k, alt in enumerate(item.alternatives)
     ])  # fmt: skip
     bloc = pop.bloc[idx]
