@@ -12,7 +12,7 @@ import sdo_sim
 from sdo_sim import work_items
 from sdo_sim.model import SDOModel
 from sdo_sim.scenario.sources import ScenarioError
-from sdo_sim.work_items import Reading, WorkItem, broker, decide, holders, ipr_term
+from sdo_sim.work_items import Reading, WorkItem, bloc_ipr, broker, decide, holders, ipr_term
 from tests.model.conftest import proposal_from, tiny
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,6 +25,12 @@ def test_the_patent_term_rewards_own_shares_and_penalises_others_concentration()
     # holder 0: 2·(0.5 − 3·0.01); holder 1: 2·(0.1 − 3·0.25); a member without patents: 2·(0 − 3·0.26)
     assert term == pytest.approx([0.94, -1.3, -1.56])
     assert list(ipr_term(np.array([0, 2]), shares, stakes=0.0, own=1.0, concentration=3.0)) == [0.0, 0.0]
+
+
+def test_a_blocs_line_weighs_the_patents_as_its_average_member_does() -> None:
+    bloc = np.array([0, 0, 0, 1])  # three members of bloc 0, one of bloc 1, none of bloc 2
+    terms = np.array([0.9, -0.3, -0.3, 0.6])
+    assert bloc_ipr(bloc, 3, terms) == pytest.approx([0.1, 0.6, 0.0])
 
 
 def test_a_share_given_to_a_spec_is_split_among_its_actors() -> None:
