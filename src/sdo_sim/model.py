@@ -238,6 +238,10 @@ class SDOModel(mesa.Model):
 
     def assign_posts(self, venue: Venue, chair: str | None, shares: dict[str, float]) -> None:
         """Fill a venue's chair and other posts: a named chair, others drawn by bloc shares."""
+        if hasattr(venue, "fill_posts"):  # a venue that fills its posts by its own procedure (ISO)
+            venue.fill_posts(self.week)
+            self.posts_changed()
+            return
         members = venue.members
         if not len(members):
             return
@@ -284,8 +288,10 @@ class SDOModel(mesa.Model):
         holdings = [
             (venue.id, "chair" if i == 0 and venue.chair is not None else POST_TITLES[venue.kind], holder)
             for venue in self.venues
+            if not hasattr(venue, "titled_posts")
             for i, holder in enumerate(([venue.chair] if venue.chair is not None else []) + list(venue.posts))
-        ]
+        ] + [(v.id, title, holder) for v in self.venues if hasattr(v, "titled_posts") for title, holder in
+             v.titled_posts()]  # fmt: skip  # a venue that names its own posts (ISO)
         bloc_of = {holder: self.actor_list[holder].bloc or "" for _, _, holder in holdings}
         self.post_log.update(self.week, holdings, bloc_of)
         for actor in self.actor_list:

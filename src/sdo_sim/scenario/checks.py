@@ -133,6 +133,7 @@ def check_scenario(scenario: Scenario) -> None:
                 )
         check_rules(venue.kind, venue.rules, f"{path}.rules")
         _check_chair(venue.posts.chair, venue.id, names, f"{path}.posts.chair")
+        _check_chair(venue.convenor, venue.id, names, f"{path}.convenor")  # ISO (venues/iso_posts.py)
         for bloc in venue.posts.shares:
             if bloc not in scenario.blocs:
                 _fail(f"{path}.posts.shares.{bloc}", f"unknown bloc; allowed: {', '.join(scenario.blocs)}")

@@ -245,6 +245,14 @@ class Venue(Strict):
         0.5,
         description="ISO: chance that an approved DIS had technical changes and so needs an FDIS (§2.6.4).",
     )
+    working_groups: Annotated[int, Field(ge=1, le=50)] = Field(
+        1, description="ISO: working groups under the committee, each led by a convenor (§1.12.1)."
+    )
+    convenor: str | None = Field(
+        None,
+        max_length=110,
+        description="ISO: actor id whose expert convenes the first working group (none: appointed, §1.12.1).",
+    )
     objection_resolution: Share = Field(
         0.6,
         description="IETF: chance the WG answers an objection to even the weakest text (rises with quality).",
