@@ -162,8 +162,8 @@ def tsg(affiliates: str) -> Any:
         {"id": "E", "kind": "firm", "count": 59, "bloc": "east", "memberships": {"tsg": "individual-member"}},
         {"id": "W", "kind": "firm", "count": 29, "bloc": "west", "memberships": {"tsg": "individual-member"}},
     ]  # fmt: skip
-    venue = {"id": "tsg", "kind": "3gpp", "body": "TSG", "consensus_tolerance": 0.0,
-             "rules": {"3gpp.vote": {"affiliates": affiliates}}}  # fmt: skip
+    venue = {"id": "tsg", "kind": "3gpp", "body": "TSG", "consensus_tolerance": 0.0, "vote_request": 1.0,
+             "rules": {"3gpp.vote": {"affiliates": affiliates}}}  # fmt: skip  # every text without consensus is voted on
     return tiny(actors, venue)
 
 

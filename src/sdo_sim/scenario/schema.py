@@ -257,7 +257,17 @@ class Venue(Strict):
         0.6,
         description="IETF: chance the WG answers an objection to even the weakest text (rises with quality).",
     )
-    election_interval_weeks: Weeks = Field(104, description="3GPP: weeks between chair elections (0: none).")
+    election_interval_weeks: Weeks = Field(
+        104, description="3GPP: weeks between elections of the chair and vice-chairs (0: none)."
+    )
+    election_candidates: Annotated[float, Field(ge=1.0, le=10.0)] = Field(
+        1.5, description="3GPP: mean number of candidates standing for each post at an election (assumed)."
+    )
+    vote_request: Share = Field(
+        0.1,
+        description="3GPP: chance that a member asks for a vote on a text the chair finds no consensus on "
+        "(else it goes back to drafting; assumed).",
+    )
     posts: Posts = Field(default_factory=Posts)
     rules: dict[str, dict[str, float | int | str | bool]] = Field(
         default_factory=dict, description="Procedure id → rule parameters overriding the rulebook's defaults."
