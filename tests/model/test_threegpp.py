@@ -60,6 +60,22 @@ def test_a_bloc_over_the_tolerance_stops_the_others_work_item(build: Any) -> Non
         assert proposal.open is approved
 
 
+def west_items_objected(cohesion: float) -> float:
+    stopped = total = 0
+    for seed in range(1, 5):
+        result = sdo_sim.run(BASELINE, seed=seed, weeks=104, overrides={"blocs.east.cohesion": cohesion})
+        west = result.proposals[result.proposals["bloc"] == "west"]
+        stopped += int((west["outcome"] == "substantial-objection").sum())
+        total += len(west)
+    return stopped / total
+
+
+def test_a_cohesive_east_stops_more_west_work_items_by_objection() -> None:
+    """Paired seeds on the baseline: the bloc line turns the east's members into objectors."""
+    loose, cohesive = west_items_objected(0.0), west_items_objected(1.0)
+    assert cohesive > loose + 0.08, (loose, cohesive)
+
+
 # --- approval: consensus first, a vote only on request ------------------------------------------
 
 
