@@ -238,3 +238,26 @@ def test_a_larger_or_more_present_east_wins_more_posts_at_each_election(
         gaps.append([m - b for m, b in zip(more[1:], base[1:], strict=True)])
     by_election = np.mean(gaps, axis=0)
     assert (by_election > each).all() and by_election.mean() > overall, by_election
+
+
+@pytest.mark.parametrize(("path", "value", "allowed"), [
+    ("venues.tsg.vote_request", 1.5, "less than or equal to 1"),
+    ("venues.tsg.vote_request", -0.1, "greater than or equal to 0"),
+    ("venues.tsg.election_candidates", 0.5, "greater than or equal to 1"),
+    ("venues.tsg.election_candidates", 11, "less than or equal to 10"),
+])  # fmt: skip
+def test_the_new_fields_refuse_values_out_of_bounds_in_one_line(
+    path: str, value: float, allowed: str
+) -> None:
+    from sdo_sim.scenario import ScenarioError
+
+    with pytest.raises(ScenarioError) as error:
+        sdo_sim.load_scenario(BASELINE, {path: value})
+    message = str(error.value)
+    assert "\n" not in message and "3gpp-tsg.yaml" in message and path in message and allowed in message
+
+
+def test_elections_and_votes_are_the_same_for_the_same_seed() -> None:
+    overrides = {"venues.tsg.vote_request": 0.5, "venues.tsg.election_candidates": 2.0}
+    first, again = (sdo_sim.run(BASELINE, seed=3, overrides=overrides) for _ in range(2))
+    assert first.posts.equals(again.posts) and first.decisions.equals(again.decisions)
