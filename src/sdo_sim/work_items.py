@@ -192,8 +192,11 @@ def broker(venue: Venue, group: list[Reading], week: int) -> bool:
 
 
 def vote(venue: Venue, reading: Reading, week: int) -> bool:
-    """3GPP: without consensus, the leading alternative is put to a vote (71 % of votes cast)."""
+    """3GPP: without consensus, a member may ask (`vote_request`) for a vote on the leading alternative
+    (71 % of votes cast)."""
     if venue.kind != "3gpp":
+        return False
+    if venue.model.rng.random() >= venue.spec.vote_request:  # a vote only when a member asks (7.5)
         return False
     from sdo_sim.rules import threegpp
 

@@ -38,11 +38,12 @@ def test_a_share_given_to_a_spec_is_split_among_its_actors() -> None:
     assert holders({"Huawei": 0.5, "IM-cn": 0.2}, names) == {0: 0.5, 1: 0.1, 2: 0.1}
 
 
-def room(kind: str = "3gpp") -> tuple[SDOModel, Any]:
+def room(kind: str = "3gpp", vote_request: float = 1.0) -> tuple[SDOModel, Any]:
     member = "individual-member" if kind == "3gpp" else "member-state"
     actors = [{"id": "M", "kind": "firm" if kind == "3gpp" else "delegation", "count": 10, "bloc": "east",
                "memberships": {"v": member}}]  # fmt: skip
-    model = SDOModel(tiny(actors, {"id": "v", "kind": kind, "body": "V", "max_attempts": 2}), seed=1)
+    venue = {"id": "v", "kind": kind, "body": "V", "max_attempts": 2, "vote_request": vote_request}
+    model = SDOModel(tiny(actors, venue), seed=1)
     return model, model.venue_by_id["v"]
 
 
@@ -86,6 +87,16 @@ def test_without_consensus_3gpp_votes_on_the_leader(monkeypatch: pytest.MonkeyPa
     # 2 of 10 object: over the 10 % tolerance; then 8 for, 2 against: 80 % ≥ 71 %
     assert procedures == [("chair-consensus", "no-consensus"), ("3gpp.vote", "approved")]
     assert [p.outcome for p in work_item.alternatives] == ["chosen", "not-chosen"]
+
+
+def test_without_a_request_3gpp_does_not_vote_and_the_item_waits(monkeypatch: pytest.MonkeyPatch) -> None:
+    model, venue = room(vote_request=0.0)
+    work_item = item(model, "wi")
+    read = reading(work_item, venue.members, [1.0] * 8 + [0.0] * 2, [0.0] * 8 + [1.0] * 2)
+    monkeypatch.setattr(work_items, "read_room", lambda v, i: read)
+    decide(venue, [work_item], week=14)
+    assert [row["procedure"] for row in model.decision_rows] == ["chair-consensus"]
+    assert not work_item.decided and work_item.attempts == 1
 
 
 def test_a_body_without_votes_waits_and_gives_up_after_its_attempts(monkeypatch: pytest.MonkeyPatch) -> None:
