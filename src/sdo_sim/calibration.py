@@ -9,10 +9,8 @@ back in task order, so the numbers are the same for any number of workers.
 from __future__ import annotations
 
 import math
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ import pandas as pd
 
 from sdo_sim.errors import SdoSimError
 from sdo_sim.inputs import shorten
+from sdo_sim.parallel import check_workers, map_in_order
 from sdo_sim.scenario import Scenario, ScenarioError, load_scenario, set_path, validate
 from sdo_sim.targets import Target, bind, measure
 
@@ -29,7 +28,6 @@ from sdo_sim.targets import Target, bind, measure
 POINT_WEIGHT = 0.01
 #: Rounds of local refinement after the Latin hypercube; each tries two points per parameter.
 REFINE_ROUNDS = 4
-MAX_WORKERS = 256
 Progress = Callable[[int, int], None]
 #: One run's work: scenario, seed, overrides, weeks, and the (metric, params) pairs to measure.
 Task = tuple[Scenario, int, dict[str, Any], "int | None", list[tuple[str, dict[str, Any]]]]
@@ -59,23 +57,10 @@ def _run_task(task: Task) -> list[float]:
 
 def run_tasks(tasks: list[Task], workers: int, progress: Progress | None = None) -> list[list[float]]:
     """Every task's values, in task order, on `workers` processes (1: in this process)."""
-    if not 1 <= workers <= MAX_WORKERS:
-        raise CalibrationError(f"--workers: got {workers}; must be from 1 to {MAX_WORKERS}")
-    done: list[list[float]] = []
-    if workers == 1 or len(tasks) == 1:
-        for task in tasks:
-            done.append(_run_task(task))
-            if progress is not None:
-                progress(len(done), len(tasks))
-        return done
-    # fork: workers inherit the loaded package at once; results come back in submission order
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context) as pool:
-        for values in pool.map(_run_task, tasks, chunksize=1):
-            done.append(values)
-            if progress is not None:
-                progress(len(done), len(tasks))
-    return done
+    problem = check_workers(workers)
+    if problem:
+        raise CalibrationError(problem)
+    return map_in_order(_run_task, tasks, workers, progress)
 
 
 def _tasks(scenario: Scenario, targets: list[Target], seeds: list[int], overrides: dict[str, Any],

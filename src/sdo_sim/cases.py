@@ -14,10 +14,8 @@ assumed.
 from __future__ import annotations
 
 import math
-import multiprocessing
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +23,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from sdo_sim.errors import SdoSimError
+from sdo_sim.parallel import check_workers, map_in_order
 from sdo_sim.targets import approved_share, under_study_share
 
 if TYPE_CHECKING:
@@ -32,7 +31,6 @@ if TYPE_CHECKING:
 
 #: The case files, in the checkout the package runs from.
 CASES_DIR = Path(__file__).resolve().parents[2] / "scenarios" / "cases"
-MAX_WORKERS = 256
 #: Allowance for floating-point sums when a mean sits exactly on a band's edge.
 EDGE = 1e-12
 Progress = Callable[[int, int], None]
@@ -357,23 +355,10 @@ def _run_one(task: tuple[str, int]) -> tuple[list[float], str]:
 def run_seeds(tasks: list[tuple[str, int]], workers: int, progress: Progress | None = None
               ) -> list[tuple[list[float], str]]:  # fmt: skip
     """Every task's values, in task order, on `workers` processes (1: in this process)."""
-    if not 1 <= workers <= MAX_WORKERS:
-        raise CaseError(f"--workers: got {workers}; must be from 1 to {MAX_WORKERS}")
-    done: list[tuple[list[float], str]] = []
-    if workers == 1 or len(tasks) == 1:
-        for task in tasks:
-            done.append(_run_one(task))
-            if progress is not None:
-                progress(len(done), len(tasks))
-        return done
-    # fork: workers inherit the loaded package; mesa has set spawn as the global default
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context) as pool:
-        for values in pool.map(_run_one, tasks, chunksize=1):
-            done.append(values)
-            if progress is not None:
-                progress(len(done), len(tasks))
-    return done
+    problem = check_workers(workers)
+    if problem:
+        raise CaseError(problem)
+    return map_in_order(_run_one, tasks, workers, progress)
 
 
 def in_band(mean: float, low: float, high: float) -> bool:

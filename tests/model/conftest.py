@@ -67,3 +67,12 @@ def build() -> Any:
         return SDOModel(scenario, seed=seed)
 
     return make
+
+
+def member_states(east: int, west: int) -> list[dict[str, Any]]:
+    """`east` and `west` Member State delegations of one ITU-T study group `sg`."""
+    return [
+        {"id": bloc[0].upper(), "kind": "delegation", "count": count, "bloc": bloc,
+         "memberships": {"sg": "member-state"}}
+        for bloc, count in (("east", east), ("west", west))
+    ]  # fmt: skip

@@ -9,7 +9,7 @@ import numpy as np
 import sdo_sim
 from sdo_sim.appointments import choose, nominate
 from sdo_sim.model import SDOModel
-from tests.model.conftest import tiny
+from tests.model.conftest import member_states, tiny
 
 ROOT = Path(__file__).resolve().parents[2]
 ITU_T = ROOT / "scenarios" / "baselines" / "itu-t-study-group.yaml"
@@ -29,23 +29,7 @@ def test_candidates_are_distinct_and_only_the_active_are_nominated() -> None:
 
 
 def study_group(east: int, west: int) -> SDOModel:
-    actors = [
-        {
-            "id": "E",
-            "kind": "delegation",
-            "count": east,
-            "bloc": "east",
-            "memberships": {"sg": "member-state"},
-        },
-        {
-            "id": "W",
-            "kind": "delegation",
-            "count": west,
-            "bloc": "west",
-            "memberships": {"sg": "member-state"},
-        },
-    ]
-    return SDOModel(tiny(actors, {"id": "sg", "kind": "itu-t", "body": "SG"}), seed=1)
+    return SDOModel(tiny(member_states(east, west), {"id": "sg", "kind": "itu-t", "body": "SG"}), seed=1)
 
 
 def test_member_states_back_the_candidate_of_their_own_bloc_and_the_larger_bloc_wins() -> None:

@@ -14,30 +14,14 @@ import sdo_sim
 from sdo_sim.model import SDOModel
 from sdo_sim.population import ABSENT, NO, YES
 from sdo_sim.venues import itu_t_track as track
-from tests.model.conftest import last_decision, proposal_from, tiny
+from tests.model.conftest import last_decision, member_states, proposal_from, tiny
 
 ROOT = Path(__file__).resolve().parents[2]
 BASELINE = ROOT / "scenarios" / "baselines" / "itu-t-study-group.yaml"
 
 
 def study_group(east: int, west: int, **venue: Any) -> SDOModel:
-    actors = [
-        {
-            "id": "E",
-            "kind": "delegation",
-            "count": east,
-            "bloc": "east",
-            "memberships": {"sg": "member-state"},
-        },
-        {
-            "id": "W",
-            "kind": "delegation",
-            "count": west,
-            "bloc": "west",
-            "memberships": {"sg": "member-state"},
-        },
-    ]
-    scenario = tiny(actors, {"id": "sg", "kind": "itu-t", "body": "ITU-T SG99", **venue})
+    scenario = tiny(member_states(east, west), {"id": "sg", "kind": "itu-t", "body": "ITU-T SG99", **venue})
     scenario.positions.policy_declaration = 1.0
     return SDOModel(scenario, seed=1)
 
