@@ -199,8 +199,8 @@ def test_the_command_prints_the_table_and_refuses_a_bad_case() -> None:
     bad = subprocess.run([*command, "--case", "nope"], capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert bad.returncode == 2 and bad.stdout == ""
     assert bad.stderr.strip().splitlines() == [
-        "sdo-sim: error: --case: unknown case 'nope'; known: new-ip, face-recognition, 5g-channel-coding, "
-        "itu-t-base-rates"
+        "sdo-sim: error: --case: unknown case 'nope'; known: new-ip, face-recognition, itu-t-base-rates, "
+        "5g-channel-coding"
     ]
 
 
@@ -240,3 +240,17 @@ def test_the_documented_pattern_reproduces(measured: pd.DataFrame, pattern_id: s
     assert row["passed"], (
         f"{pattern_id}: measured {row['measured']:.3f}, target {row['target']}: {row['why']}"
     )
+
+
+def test_a_paired_pattern_sees_both_runs_and_a_case_lists_each_pairing_once() -> None:
+    on = result([{"proposal": "x", "approved": True, "outcome": "approved"}])
+    off = result([{"proposal": "x"}])
+    lever = (("venues.wg.chair_bias", 0.0),)
+    moved = cases.Pattern("c/p", "x passes only with the lever on", "test", paired=lever,
+                          holds=lambda a, b: cases.core.approved(a, "x") and not cases.core.approved(b, "x"))  # fmt: skip
+    assert moved.measure(on, off) == 1.0 and moved.measure(off, off) == 0.0
+    gap = cases.Pattern("c/m", "difference", "test", paired=lever, point=1.0, low=0.5, high=1.0,
+                        value=lambda a, b: float(a.proposals["approved"].sum() - b.proposals["approved"].sum()))  # fmt: skip
+    assert gap.measure(on, off) == 1.0
+    case = cases.Case("c", (moved, gap, cases.Pattern("c/q", "plain", "test", holds=lambda r: True)), str)
+    assert case.pairings == [lever]
