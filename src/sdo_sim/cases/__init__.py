@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from sdo_sim.cases import itu_t, threegpp
+from sdo_sim.cases import iso, itu_t, threegpp
 from sdo_sim.cases.core import CASES_DIR, Case, CaseError, Pattern
 from sdo_sim.parallel import check_workers, map_in_order
 
@@ -25,7 +25,7 @@ __all__ = ["CASES", "CASES_DIR", "Case", "CaseError", "Pattern", "run_cases", "s
 EDGE = 1e-12
 Progress = Callable[[int, int], None]
 
-CASES: dict[str, Case] = {case.id: case for case in (*itu_t.CASES, *threegpp.CASES)}
+CASES: dict[str, Case] = {case.id: case for case in (*itu_t.CASES, *threegpp.CASES, *iso.CASES)}
 #: Cases whose mechanisms are not in the model yet (docs/cases.md, "Pending").
 PENDING = {
     "3gpp-leadership": "needs elections of 3GPP chairs and vice-chairs at TSG and WG level",
