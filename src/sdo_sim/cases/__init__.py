@@ -28,7 +28,6 @@ Progress = Callable[[int, int], None]
 CASES: dict[str, Case] = {case.id: case for case in (*itu_t.CASES, *threegpp.CASES, *iso.CASES)}
 #: Cases whose mechanisms are not in the model yet (docs/cases.md, "Pending").
 PENDING = {
-    "3gpp-leadership": "needs elections of 3GPP chairs and vice-chairs at TSG and WG level",
     "iso-wg9-convenor": "needs ISO convenors and their power over a working group's drafts",
 }
 
