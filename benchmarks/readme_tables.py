@@ -81,10 +81,27 @@ def calibration_table() -> str:
     return "\n".join(rows)
 
 
+CASE_SEEDS = 50
+
+
+def cases_table() -> str:
+    """Every historical case's patterns over seeds 1-50, as `make cases` prints them (docs/cases.md)."""
+    from sdo_sim.cases import run_cases
+
+    table = run_cases(seeds=CASE_SEEDS, workers=2)
+    rows = ["| case | pattern | share of seeds (or mean) | target | pass |", "|---|---|---:|---|---|"]
+    for row in table.itertuples():
+        measured = f"{row.measured:.0%}" if row.kind == "share" else f"mean {row.measured:.3f}"
+        verdict = "yes" if row.passed else "**no**"
+        rows.append(f"| `{row.case}` | {row.pattern} | {measured} | {row.target} | {verdict} |")
+    return "\n".join(rows)
+
+
 TABLES: dict[str, Callable[[], str]] = {
     "scenarios": scenarios_table,
     "baseline-outcomes": outcomes_table,
     "itu-t-calibration": calibration_table,
+    "cases": cases_table,
 }
 
 
