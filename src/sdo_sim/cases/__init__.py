@@ -27,9 +27,7 @@ Progress = Callable[[int, int], None]
 
 CASES: dict[str, Case] = {case.id: case for case in (*itu_t.CASES, *threegpp.CASES, *iso.CASES)}
 #: Cases whose mechanisms are not in the model yet (docs/cases.md, "Pending").
-PENDING = {
-    "iso-wg9-convenor": "needs ISO convenors and their power over a working group's drafts",
-}
+PENDING: dict[str, str] = {}
 
 
 def select(ids: list[str] | None) -> list[Case]:
