@@ -32,7 +32,8 @@ def biased_tolerance(tolerance: float, chair_bias: float, chair_stance: int | No
 
 def defers(chair_stance: int | None, chair_bias: float, deferred_last_meeting: bool, roll: float) -> bool:
     """Whether a chair keeps a text off this meeting's agenda: only a chair who opposes it, with chance
-    `chair_bias`, and never twice in a row ("strong in agenda and timing": Teleanu 2021, line 954)."""
+    `chair_bias`, and never twice in a row (posts frame "the parameters for standardisation processes",
+    Teleanu 2021, line 954; read as agenda and timing in research/report_001_part1.md, mechanism 16)."""
     return chair_stance == NO and not deferred_last_meeting and roll < chair_bias
 
 
