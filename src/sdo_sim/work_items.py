@@ -12,8 +12,11 @@ from its own share (`positions.ipr_own`) less an aversion to the concentration o
 A bloc's line is its favourite alternative. The chair looks for consensus on the most preferred
 alternative; failing that, for a package across the items that share a `package` tag (a brokered
 split); failing that, 3GPP votes on the leader (71 %); otherwise the item waits for the next
-meeting. The chosen alternative is the decision: it ends approved (`chosen`), the others not.
-None of the weights is given by a source: all are *assumed* (docs/ODD.md, "Work items").
+meeting. Where the venue lets holders bargain (`holders_bargain`), a package whose alternatives
+declare essential patents is bargained as one: its holders act on their own interest and none may be
+overruled (bargaining.py; He 2022, line 540). The chosen alternative is the decision: it ends
+approved (`chosen`), the others not. None of the weights is given by a source: all are *assumed*
+(docs/ODD.md, "Work items").
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sdo_sim.bargaining import held_out, objecting_holders, on_business, package_holders
 from sdo_sim.coordination import acting_utility, line_utilities
 from sdo_sim.leadership import biased_tolerance
 from sdo_sim.population import ABSENT, ABSTAIN, NO, YES
@@ -59,6 +63,7 @@ class Reading:
     idx: np.ndarray
     acted: np.ndarray  # (alternatives, members)
     present: np.ndarray
+    own: np.ndarray | None = None  # (alternatives, members): own utilities, before any bloc line
     first: np.ndarray = field(init=False)
     regret: np.ndarray = field(init=False)
 
@@ -84,8 +89,9 @@ def bloc_ipr(bloc: np.ndarray, blocs: int, terms: np.ndarray) -> np.ndarray:
     return np.divide(totals, counts, out=np.zeros(blocs), where=counts > 0)
 
 
-def read_room(venue: Venue, item: WorkItem) -> Reading:
-    """Each member's utility for each alternative, the bloc line as a favourite, and who is present."""
+def read_room(venue: Venue, item: WorkItem, present: np.ndarray | None = None) -> Reading:
+    """Each member's utility for each alternative, the bloc line as a favourite, and who is present
+    (`present`: the meeting's attendance, drawn once for all its items; none: drawn here)."""
     model = venue.model
     pop, weights, rng = model.population, model.scenario.positions, model.rng
     idx = venue.members
@@ -109,12 +115,12 @@ def read_room(venue: Venue, item: WorkItem) -> Reading:
     reach = acting_utility(weights)
     acted[:, follows] = -reach  # a follower takes the line's favourite and opposes the rest
     acted[favourite[follows], np.flatnonzero(follows)] = reach
-    present = pop.present(idx, rng)
+    present = pop.present(idx, rng) if present is None else present
     seen = idx[defects & present]
     if len(seen):
         np.add.at(pop.sanctions, seen, pop.discipline[pop.bloc[seen]])
         model.defections += len(seen)
-    return Reading(item, idx, acted, present)
+    return Reading(item, idx, acted, present, own)
 
 
 def _call(venue: Venue, reading: Reading, choice: int, regret: np.ndarray) -> tuple[object, np.ndarray]:
@@ -138,11 +144,27 @@ def leader(venue: Venue, reading: Reading) -> int:
     return int(support.argmax())
 
 
+def bargained(venue: Venue, readings: list[Reading]) -> list[list[Reading]]:
+    """The packages of open items whose patent holders bargain (`holders_bargain`; He 2022, line 540)."""
+    if not venue.spec.holders_bargain:
+        return []
+    packages: dict[str, list[Reading]] = {}
+    for reading in readings:
+        if reading.item.package:
+            packages.setdefault(reading.item.package, []).append(reading)
+    return [group for group in packages.values() if len(group) > 1 and len(package_holders(group))]
+
+
 def decide(venue: Venue, items: list[WorkItem], week: int) -> None:
     """A meeting's decisions on the venue's open work items: consensus, a brokered split, a vote."""
-    readings = [read_room(venue, item) for item in items if not item.decided]
+    present = venue.model.population.present(venue.members, venue.model.rng)  # one meeting, one roll-call
+    readings = [read_room(venue, item, present) for item in items if not item.decided]
+    bargains = bargained(venue, readings)
+    taken = {id(reading) for group in bargains for reading in group}
     open_ = []
     for reading in readings:
+        if id(reading) in taken:  # decided as a package below
+            continue
         choice = leader(venue, reading)
         decision, stance = _call(venue, reading, choice, reading.regret[choice])
         venue.record(reading.item.alternatives[choice], week, "choice", "chair-consensus", decision,
@@ -158,6 +180,11 @@ def decide(venue: Venue, items: list[WorkItem], week: int) -> None:
     for group in packages.values():
         if len(group) > 1 and broker(venue, group, week):
             open_ = [r for r in open_ if r not in group]
+    for group in bargains:
+        holders = package_holders(group)
+        group = [on_business(reading, holders) for reading in group]
+        if not broker(venue, group, week, holders):
+            open_.extend(group)
     for reading in open_:
         if not vote(venue, reading, week):
             reading.item.attempts += 1
@@ -165,11 +192,14 @@ def decide(venue: Venue, items: list[WorkItem], week: int) -> None:
                 settle(venue, reading.item, None, week)
 
 
-def broker(venue: Venue, group: list[Reading], week: int) -> bool:
-    """The chair proposes the package of alternatives, one per item, that the fewest present object to."""
+def broker(venue: Venue, group: list[Reading], week: int, holders: np.ndarray | None = None) -> bool:
+    """The chair proposes the package of alternatives, one per item, that the fewest present object to;
+    with patent holders bargaining, first one that none of them objects to (He 2022, line 540)."""
     stakes = np.array([r.item.stakes for r in group]) + 1e-12
     combos = list(product(*(range(len(r.item.alternatives)) for r in group)))[:MAX_PACKAGES]
-    best, best_share = None, 2.0
+    holders = np.zeros(0, dtype=np.int64) if holders is None else holders
+    threshold = venue.model.scenario.positions.objection_threshold
+    best, best_key = None, (len(holders) + 1, 2.0)
     present = np.any([r.present for r in group], axis=0)
     for combo in combos:
         regret = sum(s * r.regret[c] for s, r, c in zip(stakes, group, combo, strict=True)) / stakes.sum()
@@ -177,11 +207,16 @@ def broker(venue: Venue, group: list[Reading], week: int) -> bool:
         decision, _ = _call(venue, merged, combo[0], regret)
         counts = decision.counts  # type: ignore[attr-defined]
         share = counts["against"] / counts["present"] if counts["present"] else 0.0
-        if share < best_share:
-            best, best_share = (combo, decision, regret, merged), share
+        vetoes = objecting_holders(regret, present, holders, threshold)
+        if (len(vetoes), share) < best_key:
+            best, best_key = (combo, decision, regret, vetoes), (len(vetoes), share)
     if best is None:
         return False
-    combo, decision, regret, merged = best
+    combo, decision, regret, vetoes = best
+    if len(vetoes):
+        counts = decision.counts  # type: ignore[attr-defined]
+        names = [venue.model.population.names[int(group[0].idx[k])] for k in vetoes]
+        decision = held_out(counts["against"], counts["present"], names)
     for reading, choice in zip(group, combo, strict=True):
         _, stance = _call(venue, Reading(reading.item, reading.idx, reading.acted, present), choice, regret)
         venue.record(reading.item.alternatives[choice], week, "package", "chair-consensus", decision,

@@ -81,7 +81,7 @@ def test_without_consensus_3gpp_votes_on_the_leader(monkeypatch: pytest.MonkeyPa
     work_item = item(model, "wi")
     idx = venue.members
     read = reading(work_item, idx, [1.0] * 8 + [0.0] * 2, [0.0] * 8 + [1.0] * 2)
-    monkeypatch.setattr(work_items, "read_room", lambda v, i: read)  # the room as constructed
+    monkeypatch.setattr(work_items, "read_room", lambda v, i, present=None: read)  # the room as constructed
     decide(venue, [work_item], week=14)
     procedures = [(row["procedure"], row["outcome"]) for row in model.decision_rows]
     # 2 of 10 object: over the 10 % tolerance; then 8 for, 2 against: 80 % ≥ 71 %
@@ -93,7 +93,7 @@ def test_without_a_request_3gpp_does_not_vote_and_the_item_waits(monkeypatch: py
     model, venue = room(vote_request=0.0)
     work_item = item(model, "wi")
     read = reading(work_item, venue.members, [1.0] * 8 + [0.0] * 2, [0.0] * 8 + [1.0] * 2)
-    monkeypatch.setattr(work_items, "read_room", lambda v, i: read)
+    monkeypatch.setattr(work_items, "read_room", lambda v, i, present=None: read)
     decide(venue, [work_item], week=14)
     assert [row["procedure"] for row in model.decision_rows] == ["chair-consensus"]
     assert not work_item.decided and work_item.attempts == 1
@@ -104,7 +104,7 @@ def test_a_body_without_votes_waits_and_gives_up_after_its_attempts(monkeypatch:
     work_item = item(model, "wi")
     idx = venue.members
     read = reading(work_item, idx, [1.0] * 5 + [0.0] * 5, [0.0] * 5 + [1.0] * 5)
-    monkeypatch.setattr(work_items, "read_room", lambda v, i: read)
+    monkeypatch.setattr(work_items, "read_room", lambda v, i, present=None: read)
     decide(venue, [work_item], week=14)
     assert not work_item.decided and work_item.attempts == 1
     decide(venue, [work_item], week=27)

@@ -204,6 +204,11 @@ class Venue(Strict):
         description="Shift of the opposition share the chair tolerates toward the chair's own stance, and "
         "the chance that the chair defers a text it opposes (assumed; 0: a neutral chair; leadership.py).",
     )
+    holders_bargain: bool = Field(
+        True,
+        description="Work items sharing a package whose alternatives declare essential patents are "
+        "bargained as one: their holders act on their own interest and none is overruled (bargaining.py).",
+    )
     editor_pull: Share = Field(
         0.0, description="Share of the way a drafting meeting moves the text toward its editor's ideal point."
     )
