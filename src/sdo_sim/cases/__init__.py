@@ -26,18 +26,14 @@ EDGE = 1e-12
 Progress = Callable[[int, int], None]
 
 CASES: dict[str, Case] = {case.id: case for case in (*itu_t.CASES, *threegpp.CASES, *iso.CASES)}
-#: Cases whose mechanisms are not in the model yet (docs/cases.md, "Pending").
-PENDING: dict[str, str] = {}
 
 
 def select(ids: list[str] | None) -> list[Case]:
-    """The cases named (all, in registry order, when none are), refusing an unknown or pending id."""
+    """The cases named (all, in registry order, when none are), refusing an unknown id."""
     if not ids:
         return list(CASES.values())
     chosen = []
     for name in ids:
-        if name in PENDING:
-            raise CaseError(f"--case: '{name}' is pending: {PENDING[name]} (docs/cases.md)")
         if name not in CASES:
             raise CaseError(f"--case: unknown case '{name}'; known: {', '.join(CASES)}")
         if CASES[name] not in chosen:
