@@ -105,6 +105,9 @@ def read_room(venue: Venue, item: WorkItem, present: np.ndarray | None = None) -
         line_utilities(pop, alt, weights) + bloc_ipr(pop.bloc[idx], blocs, patents[k])
         for k, alt in enumerate(item.alternatives)
     ])  # fmt: skip
+    # A bloc that `backs_own` takes its own member's alternative (Russel & Berger 2020, lines 135-137)
+    mine = np.array([np.arange(blocs) == alt.bloc for alt in item.alternatives]) & pop.backs_own[:blocs]
+    lines[~mine & mine.any(axis=0)] = -np.inf
     bloc = pop.bloc[idx]
     favourite = lines.argmax(axis=0)[bloc]
     follows = rng.random(len(idx)) < pop.cohesion[bloc]

@@ -13,7 +13,7 @@ from sdo_sim import work_items
 from sdo_sim.model import SDOModel
 from sdo_sim.scenario.sources import ScenarioError
 from sdo_sim.work_items import Reading, WorkItem, bloc_ipr, broker, decide, holders, ipr_term
-from tests.model.conftest import proposal_from, tiny
+from tests.model.conftest import FAR_APART, proposal_from, tiny
 
 ROOT = Path(__file__).resolve().parents[2]
 THREEGPP = ROOT / "scenarios" / "baselines" / "3gpp-tsg.yaml"
@@ -159,3 +159,20 @@ def test_a_bad_work_item_names_its_field(change: dict[str, Any], field: str, mes
         sdo_sim.load_scenario(THREEGPP, {"proposals": [{**CODES, **change}]})
     assert caught.value.field == field, caught.value
     assert message in caught.value.message, caught.value
+
+
+@pytest.mark.parametrize(("backs_own", "favourite"), [(False, 0), (True, 1)])
+def test_a_bloc_that_backs_its_own_takes_its_members_alternative(backs_own: bool, favourite: int) -> None:
+    """The east's line prefers x (at its ideal point, from a west member) unless it `backs_own`, when
+    it takes y, its own member's (Russel & Berger 2020, lines 135-137; docs/ODD.md 7.2)."""
+    actors = [{"id": b.upper(), "kind": "firm", "count": 3, "bloc": b, "memberships": {"v": "individual-member"}}
+              for b in ("east", "west")]  # fmt: skip
+    blocs = {"east": {**FAR_APART["east"], "backs_own": backs_own}, "west": FAR_APART["west"]}
+    model = SDOModel(tiny(actors, {"id": "v", "kind": "3gpp", "body": "V"}, blocs=blocs), seed=1)
+    venue = model.venue_by_id["v"]
+    x = proposal_from(model, "west", "v", id="wi:x", work_item="wi", stage="alternative")
+    y = proposal_from(model, "east", "v", id="wi:y", work_item="wi", stage="alternative")
+    x.point, y.point = model.population.bloc_ideal[0].copy(), model.population.bloc_ideal[1].copy()
+    read = work_items.read_room(venue, WorkItem("wi", "v", 1.0, "", [x, y], [{}, {}]))
+    east = model.population.bloc[read.idx] == 0
+    assert (read.first[east] == favourite).all()
