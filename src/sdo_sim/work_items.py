@@ -231,7 +231,7 @@ def broker(venue: Venue, group: list[Reading], week: int, holders: np.ndarray | 
 
 def vote(venue: Venue, reading: Reading, week: int) -> bool:
     """3GPP: without consensus, a member may ask (`vote_request`) for a vote on the leading alternative
-    (71 % of votes cast)."""
+    (71 % of votes cast, one vote per Individual Membership as for texts; Teleanu 2021, line 1673)."""
     if venue.kind != "3gpp":
         return False
     if venue.model.rng.random() >= venue.spec.vote_request:  # a vote only when a member asks (7.5)
@@ -243,7 +243,8 @@ def vote(venue: Venue, reading: Reading, week: int) -> bool:
         reading.regret[choice] > venue.model.scenario.positions.objection_threshold
     )
     backing = reading.present & (reading.first == choice)
-    decision = threegpp.tsg_vote(int(backing.sum()), int(objecting.sum()),
+    votes = venue.weights(reading.idx)  # type: ignore[attr-defined]  # venues/threegpp.py
+    decision = threegpp.tsg_vote(int(votes[backing].sum()), int(votes[objecting].sum()),
                                  threshold=venue.params("3gpp.vote")["threshold"])  # fmt: skip
     stance = np.where(~reading.present, ABSENT, np.where(objecting, NO, np.where(backing, YES, ABSTAIN)))
     venue.record(reading.item.alternatives[choice], week, "choice", "3gpp.vote", decision, reading.idx,

@@ -176,3 +176,20 @@ def test_a_bloc_that_backs_its_own_takes_its_members_alternative(backs_own: bool
     read = work_items.read_room(venue, WorkItem("wi", "v", 1.0, "", [x, y], [{}, {}]))
     east = model.population.bloc[read.idx] == 0
     assert (read.first[east] == favourite).all()
+
+
+def test_a_3gpp_vote_on_an_alternative_counts_individual_memberships() -> None:
+    """8 members back x and one objects (89 % by head), but the objector holds 5 Individual
+    Memberships: 8 of 13 votes cast (62 %) is under 71 %, as for texts (venues/threegpp.py)."""
+    member = {"kind": "firm", "bloc": "east", "memberships": {"v": "individual-member"}}
+    actors = [{"id": "Big", "subsidiaries": 5, **member}, {"id": "M", "count": 9, **member}]
+    model = SDOModel(tiny(actors, {"id": "v", "kind": "3gpp", "body": "V", "vote_request": 1.0}), seed=1)
+    venue = model.venue_by_id["v"]
+    work_item = item(model, "wi")
+    big, last = model.population.names.index("Big"), int(venue.members[-1])
+    # Big objects to x (regret 1); the last member prefers y by 0.1 and abstains; the rest back x
+    x = [0.0 if i == big else 0.9 if i == last else 1.0 for i in venue.members]
+    y = [1.0 if i in (big, last) else 0.0 for i in venue.members]
+    assert not work_items.vote(venue, reading(work_item, venue.members, x, y), week=14)
+    row = model.decision_rows[-1]
+    assert (row["procedure"], row["yes"], row["no"]) == ("3gpp.vote", 8, 5), row
