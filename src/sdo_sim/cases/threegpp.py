@@ -61,9 +61,9 @@ CASES: tuple[Case, ...] = (
                 "He 2022, lines 257-261, 540",
                 holds=_coding_split,
                 target=0.6,
-                why="a bloc's line reads its members' mean patent interest, and most west members hold "
-                "no Polar patent, so LDPC wins both channels by consensus; the bargaining among the few "
-                "big holders that line 540 credits is not modelled",
+                why="the four patent holders bargain (line 540, bargaining.py) and none is overruled, but "
+                "with the assumed patent shares Huawei's regret for LDPC on both channels sits at its "
+                "objection threshold: in about half the seeds it accepts LDPC for both",
             ),
         ),
         _describe_coding,
