@@ -1,12 +1,16 @@
-"""Experiment files (issue 9, item 1): checked whole before any run, with one-line errors."""
+"""Experiment files and designs (issue 9, item 1): checked whole before any run, with one-line errors;
+the runs of each design, and their seeds."""
 
 from __future__ import annotations
 
 import pickle
+import warnings
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from sdo_sim import designs
 from sdo_sim.experiment import MAX_RUNS, Experiment, ExperimentError, load_experiment, summary_metrics
 from sdo_sim.scenario import ScenarioError, load_scenario
 
@@ -77,6 +81,18 @@ def test_a_whole_number_field_is_known_so_continuous_values_are_rounded(tmp_path
             "design: {kind: lhs, samples: 4}\n")  # fmt: skip
     experiment = load_experiment(write(tmp_path, body))
     assert [f.integer for f in experiment.factors] == [True, True, False]
+
+
+def test_a_data_reference_among_the_values_is_the_number_it_stands_for(tmp_path: Path) -> None:
+    body = (
+        'factors: [{path: venues.sg.posts.shares.east, values: [0.1, "data:itu_t.rapporteur_share_china"]}]\n'
+    )
+    experiment = load_experiment(write(tmp_path, body + "design: {kind: grid}\n"))
+    assert experiment.factors[0].values == [0.1, 0.29]
+    message = refused(
+        write(tmp_path, body.replace("rapporteur_share_china", "nope") + "design: {kind: grid}\n")
+    )
+    assert ": factors[0].values[1]: 'itu_t.nope' is not a key of" in message
 
 
 def test_a_loaded_experiment_survives_pickling_for_the_workers(tmp_path: Path) -> None:
@@ -211,3 +227,185 @@ def test_an_experiment_file_is_read_within_the_size_cap(
     monkeypatch.setenv("SDO_SIM_MAX_INPUT_MB", "0.001")
     assert "larger than" in refused(path)
     assert "no such file" in refused(tmp_path / "missing.yaml")
+
+
+# --- designs: the runs of an experiment ---------------------------------------------------------
+
+CONTINUOUS = (
+    "factors:\n"
+    "  - {path: blocs.east.cohesion, range: {low: 0.2, high: 0.9}}\n"
+    "  - {path: actors.MS-east.count, range: {low: 5, high: 30}}\n"
+    "  - {path: venues.sg.tap_share, distribution: {kind: triangular, low: 0, high: 0.5, peak: 0.1}}\n"
+)
+
+
+def runs_of(folder: Path, body: str) -> tuple[Experiment, pd.DataFrame]:
+    """A loaded experiment and its runs."""
+    experiment = load_experiment(write(folder, body))
+    return experiment, designs.runs(experiment)
+
+
+def check_columns(experiment: Experiment, table: pd.DataFrame) -> None:
+    """run, point, replication, seed, then one column per factor; point-major, replication-minor."""
+    reps = experiment.replications
+    assert list(table.columns) == [
+        "run",
+        "point",
+        "replication",
+        "seed",
+        *(f.path for f in experiment.factors),
+    ]
+    assert len(table) == experiment.total_runs == experiment.points * reps
+    assert table["run"].tolist() == list(range(len(table)))
+    assert (table["point"] == table["run"] // reps).all() and (
+        table["replication"] == table["run"] % reps
+    ).all()
+
+
+def test_a_grid_runs_every_combination_times_the_replications(tmp_path: Path) -> None:
+    body = ("factors:\n  - {path: blocs.east.cohesion, values: [0, 0.5, 1]}\n"
+            "  - {path: venues.sg.posts.chair, values: [null, CN, US]}\n"
+            "  - {path: blocs.east.backs_own, values: [true, false]}\n"
+            "design: {kind: grid}\nreplications: 4\n")  # fmt: skip
+    experiment, table = runs_of(tmp_path, body)
+    check_columns(experiment, table)
+    assert len(table) == 3 * 3 * 2 * 4
+    points = table.drop_duplicates("point")
+    assert points["blocs.east.cohesion"].tolist() == [0.0] * 6 + [0.5] * 6 + [1.0] * 6  # first factor slowest
+    assert points["venues.sg.posts.chair"].tolist()[:6] == [None, None, "CN", "CN", "US", "US"]
+    assert points["blocs.east.backs_own"].tolist()[:2] == [True, False]
+    assert table["blocs.east.backs_own"].dtype == bool
+
+
+def test_the_smoke_experiment_gives_sixty_runs_over_three_cohesions() -> None:
+    experiment = load_experiment(SMOKE)
+    table = designs.runs(experiment)
+    check_columns(experiment, table)
+    assert table.groupby("blocs.east.cohesion").size().to_dict() == {0.0: 20, 0.5: 20, 1.0: 20}
+
+
+def test_lhs_gives_n_points_one_in_each_stratum_within_bounds(tmp_path: Path) -> None:
+    experiment, table = runs_of(tmp_path, CONTINUOUS + "design: {kind: lhs, samples: 20}\nreplications: 2\n")
+    check_columns(experiment, table)
+    assert experiment.points == 20 and len(table) == 40
+    cohesion = table.drop_duplicates("point")["blocs.east.cohesion"]
+    assert cohesion.between(0.2, 0.9).all()
+    assert sorted(((cohesion - 0.2) / 0.7 * 20).astype(int)) == list(range(20))  # Latin: one per stratum
+    assert table["venues.sg.tap_share"].between(0, 0.5).all()
+
+
+def test_sobol_rounds_samples_up_to_a_power_of_two_with_a_warning(tmp_path: Path) -> None:
+    experiment = load_experiment(write(tmp_path, CONTINUOUS + "design: {kind: sobol, samples: 10}\n"))
+    assert experiment.points == 16 * (3 + 2)
+    with pytest.warns(UserWarning, match="10 samples rounded up to 16"):
+        table = designs.runs(experiment)
+    check_columns(experiment, table)
+    assert table["blocs.east.cohesion"].between(0.2, 0.9).all()
+    assert table["actors.MS-east.count"].between(5, 30).all()
+
+
+def test_sobol_with_a_power_of_two_does_not_warn_and_second_order_doubles(tmp_path: Path) -> None:
+    experiment = load_experiment(
+        write(
+            tmp_path, CONTINUOUS + "design: {kind: sobol, samples: 8, second_order: true}\nreplications: 3\n"
+        )
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        table = designs.runs(experiment)
+    assert experiment.points == 8 * (2 * 3 + 2) and len(table) == 8 * 8 * 3
+    check_columns(experiment, table)
+
+
+def test_morris_gives_trajectories_of_d_plus_one_points_on_its_levels(tmp_path: Path) -> None:
+    body = ("factors:\n  - {path: blocs.east.cohesion, range: {low: 0, high: 0.6}}\n"
+            "  - {path: blocs.west.cohesion, range: {low: 0.3, high: 0.9}}\n"
+            "design: {kind: morris, samples: 5, levels: 4}\nreplications: 2\n")  # fmt: skip
+    experiment, table = runs_of(tmp_path, body)
+    assert experiment.points == 5 * (2 + 1)
+    check_columns(experiment, table)
+    levels = {round(0.0 + k * 0.2, 9) for k in range(4)}
+    assert set(table["blocs.east.cohesion"].round(9)) <= levels
+    # each step of a trajectory changes one factor
+    points = table.drop_duplicates("point")[["blocs.east.cohesion", "blocs.west.cohesion"]].to_numpy()
+    for trajectory in points.reshape(5, 3, 2):
+        assert ((abs(trajectory[1:] - trajectory[:-1]) > 1e-9).sum(axis=1) == 1).all()
+
+
+def test_whole_number_fields_get_whole_numbers(tmp_path: Path) -> None:
+    experiment, table = runs_of(tmp_path, CONTINUOUS + "design: {kind: lhs, samples: 30}\n")
+    counts = table["actors.MS-east.count"]
+    assert counts.dtype == "int64" and counts.between(5, 30).all() and counts.nunique() > 10
+    row = next(table.iterrows())[1]  # iterrows makes the row's ints floats
+    for given in (designs.overrides(row), designs.overrides(row, experiment)):
+        assert type(given["actors.MS-east.count"]) is int
+        assert type(given["blocs.east.cohesion"]) is float
+        assert set(given) == {f.path for f in experiment.factors}
+    assert designs.overrides(table.to_dict("records")[0], experiment) == designs.overrides(row, experiment)
+
+
+def test_overrides_give_plain_python_values_the_runner_accepts(tmp_path: Path) -> None:
+    from sdo_sim.runner import run
+
+    experiment, table = runs_of(tmp_path, CONTINUOUS + "design: {kind: lhs, samples: 3}\n")
+    row = table.iloc[2]
+    given = designs.overrides(row, experiment)
+    assert all(type(v) in (int, float) for v in given.values())
+    result = run(experiment.scenario_path, seed=int(row["seed"]), weeks=8, overrides=given)
+    assert result.manifest["seed"] == int(row["seed"])
+
+
+def test_seeds_are_common_across_points_distinct_across_replications_and_from_the_root(
+    tmp_path: Path,
+) -> None:
+    table = runs_of(tmp_path, COHESION + "replications: 50\nseed: 11\n")[1]
+    by_point = table.pivot(index="replication", columns="point", values="seed")
+    assert (by_point[0] == by_point[1]).all()  # common random numbers: the same seed at every point
+    assert by_point[0].nunique() == 50
+    assert by_point[0].tolist() == designs.replication_seeds(11, 50)
+    assert table["seed"].between(0, 2**63 - 1).all()
+    # deterministic from the root seed, and a prefix when replications grow
+    assert designs.replication_seeds(11, 50) == designs.replication_seeds(11, 50)
+    assert designs.replication_seeds(11, 80)[:50] == designs.replication_seeds(11, 50)
+    assert set(designs.replication_seeds(12, 50)).isdisjoint(designs.replication_seeds(11, 50))
+    assert designs.sampler_seed(11) not in designs.replication_seeds(11, 10_000)
+
+
+def test_the_sampled_points_derive_from_the_root_seed(tmp_path: Path) -> None:
+    for kind in ("lhs", "sobol", "morris"):
+        body = CONTINUOUS + f"design: {{kind: {kind}, samples: 4}}\nseed: 5\n"
+        first, again = runs_of(tmp_path, body)[1], runs_of(tmp_path, body)[1]
+        other = runs_of(tmp_path, body.replace("seed: 5", "seed: 6"))[1]
+        pd.testing.assert_frame_equal(first, again)
+        assert not first["blocs.east.cohesion"].equals(other["blocs.east.cohesion"]), kind
+
+
+def test_the_salib_problem_names_factors_with_their_bounds_and_distributions(tmp_path: Path) -> None:
+    body = (
+        CONTINUOUS
+        + "  - {path: venues.sg.consensus_tolerance, distribution: {kind: normal, mean: 0.1, sd: 0.05, low: 0, high: 0.3}}\n"
+    )
+    experiment = load_experiment(write(tmp_path, body + "design: {kind: lhs, samples: 50}\n"))
+    assert designs.problem(experiment) == {
+        "num_vars": 4,
+        "names": [
+            "blocs.east.cohesion",
+            "actors.MS-east.count",
+            "venues.sg.tap_share",
+            "venues.sg.consensus_tolerance",
+        ],
+        "bounds": [[0.2, 0.9], [5.0, 30.0], [0.0, 0.5, 0.2], [0.0, 0.3, 0.1, 0.05]],
+        "dists": ["unif", "unif", "triang", "truncnorm"],
+    }
+    table = designs.runs(experiment)
+    assert table["venues.sg.consensus_tolerance"].between(0, 0.3).all()
+    assert designs.problem(load_experiment(SMOKE))["bounds"] == [[0.0, 1.0]]
+
+
+def test_the_design_functions_take_salib_problems() -> None:
+    problem = {"num_vars": 2, "names": ["a", "b"], "bounds": [[0, 1], [10, 20]]}
+    assert designs.lhs(problem, 7, seed=1).shape == (7, 2)
+    assert designs.morris(problem, 3, levels=6, seed=1).shape == (3 * 3, 2)
+    assert designs.sobol(problem, 4, seed=1).shape == (4 * 4, 2)
+    assert designs.sobol(problem, 4, second_order=True, seed=1).shape == (4 * 6, 2)
+    assert designs.grid([2, 3]).tolist() == [[0, 0], [0, 1], [0, 2], [1, 0], [1, 1], [1, 2]]

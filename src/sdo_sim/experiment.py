@@ -314,6 +314,12 @@ class _Base:
         """Refuse a path the scenario lacks, or a value the design gives that the scenario refuses."""
         field = f"factors[{i}]"
         if factor.values is not None:
+            try:  # a `data:KEY` value becomes the number it stands for, as in a scenario
+                factor.values = sources.resolve_data(
+                    factor.values, self.source, self.table, f"{field}.values"
+                )
+            except ScenarioError as error:
+                raise ExperimentError(error.source, error.field, error.message) from None
             checks = [(f"{field}.values[{j}]", value) for j, value in enumerate(factor.values)]
         else:
             low, high = factor.bounds or (0.0, 0.0)
