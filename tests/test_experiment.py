@@ -409,3 +409,13 @@ def test_the_design_functions_take_salib_problems() -> None:
     assert designs.sobol(problem, 4, seed=1).shape == (4 * 4, 2)
     assert designs.sobol(problem, 4, second_order=True, seed=1).shape == (4 * 6, 2)
     assert designs.grid([2, 3]).tolist() == [[0, 0], [0, 1], [0, 2], [1, 0], [1, 1], [1, 2]]
+
+
+def test_every_field_of_the_format_is_documented_in_the_experiments_readme() -> None:
+    from sdo_sim.experiment import Design, Distribution, Factor, Range
+
+    readme = (ROOT / "experiments" / "README.md").read_text(encoding="utf-8")
+    for model in (Experiment, Factor, Design, Distribution, Range):
+        for name in model.model_fields:
+            assert f"`{name}" in readme, f"{model.__name__}.{name} missing from experiments/README.md"
+    assert "sdo-sim sweep experiments/smoke.yaml --out DIR" in readme
