@@ -439,6 +439,39 @@ def cases(
             print(printable(f"{row.pattern_id}: short of the target: {row.why}"))
 
 
+@app.command()
+def sweep(
+    experiment: Annotated[Path, typer.Argument(help="The experiment file (YAML, experiments/).")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the results (runs/, manifest.json).")],
+    workers: Annotated[int | None, typer.Option("--workers", help="Processes (default: CPUs).")] = None,
+    backend: Annotated[str, typer.Option("--backend", help="local (default) or dask.")] = "local",
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Address of a running Dask scheduler.")
+    ] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Go on with the runs not yet in --out.")] = False,
+) -> None:
+    """Run every run of an experiment's design and write one row per run as a Parquet dataset."""
+    from sdo_sim.calibration import default_workers
+    from sdo_sim.experiment import load_experiment
+    from sdo_sim.inputs import printable
+    from sdo_sim.report import sweep_progress
+    from sdo_sim.sweep import sweep as run_sweep
+
+    loaded = load_experiment(experiment)  # bad files fail here, before any worker starts
+    with sweep_progress(printable(loaded.name)) as progress:
+        table = run_sweep(loaded, out, workers=default_workers() if workers is None else workers,
+                          backend=backend, scheduler=scheduler, resume=resume, progress=progress)  # fmt: skip
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    runs, timing = manifest["runs"], manifest["time"]
+    rate = timing["runs_per_second"]
+    print(printable(f"{loaded.name}: {runs['ok']} runs ok, {runs['failed']} failed, of {runs['designed']} "
+                    f"({runs['this_session']} this time, {timing['wall_seconds']:.1f} s"
+                    f"{f', {rate:.1f} runs/s' if rate else ''}); results in {out / 'runs'}"))  # fmt: skip
+    if len(table) and (table["status"] == "failed").any():
+        first = table[table["status"] == "failed"].iloc[0]
+        print(printable(f"first failed run: {int(first['run'])}: {first['error']}"))
+
+
 def main() -> None:
     """Console entry point: run the app; never let a traceback reach the user."""
     try:

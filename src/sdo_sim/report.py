@@ -1,4 +1,4 @@
-"""What a person sees of a run in the terminal: a progress bar and a short summary table."""
+"""What a person sees of a run or a sweep in the terminal: progress, and a short summary table."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -64,3 +64,33 @@ def _show(value: object) -> str:
     if isinstance(value, float):
         return "–" if value != value else f"{value:.3f}"
     return str(value)
+
+
+@contextmanager
+def sweep_progress(label: str) -> Iterator[Callable[[int, int, int, float], None]]:
+    """Runs done, failed, runs per second and time left: a bar on a terminal, else a line every 10 %."""
+    if not sys.stderr.isatty():
+        shown = [-1]
+
+        def line(done: int, failed: int, total: int, seconds: float) -> None:
+            tenth = done * 10 // max(total, 1)
+            if tenth != shown[0] or done == total:
+                shown[0] = tenth
+                rate = done / seconds if seconds > 0 else 0.0
+                left = (total - done) / rate if rate > 0 else float("nan")
+                print(f"sdo-sim: sweep: {done}/{total} runs, {failed} failed, {rate:.1f} runs/s, "
+                      f"{left:.0f} s left", file=sys.stderr)  # fmt: skip
+
+        yield line
+        return
+    columns = (TextColumn("{task.description}", markup=False), BarColumn(),
+               TextColumn("{task.completed}/{task.total} runs, {task.fields[failed]} failed, "
+                          "{task.fields[rate]:.1f} runs/s"), TimeRemainingColumn())  # fmt: skip
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=None, failed=0, rate=0.0)
+
+        def update(done: int, failed: int, total: int, seconds: float) -> None:
+            rate = done / seconds if seconds > 0 else 0.0
+            bar.update(task, completed=done, total=total, failed=failed, rate=rate)
+
+        yield update
