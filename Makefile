@@ -41,11 +41,12 @@ format: $(STAMP)
 fuzz: $(STAMP)
 	SDO_SIM_FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest tests/fuzz -q -p no:cacheprovider
 
-# Benchmarks measure, they do not gate: both always run, and each says whether its floors were met
+# Benchmarks measure, they do not gate: all three always run, and each says whether its floors were met
 # (a loaded machine may miss them; rerun on an idle one before recording figures).
 bench: $(STAMP)
 	-$(BIN)/python benchmarks/bench_rules.py --readme
 	-$(BIN)/python benchmarks/bench_model.py --readme
+	-$(BIN)/python benchmarks/bench_sweep.py --readme
 
 calibrate: $(STAMP) ; for s in scenarios/baselines/*.yaml; do $(BIN)/sdo-sim calibrate $$s --seeds 10 || exit 1; done
 
