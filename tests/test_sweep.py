@@ -15,7 +15,7 @@ import pytest
 
 from sdo_sim import executors, sweep_store
 from sdo_sim.experiment import load_experiment
-from sdo_sim.runner import run
+from sdo_sim.runner import run, run_metrics
 from sdo_sim.sweep import SweepError, SweepInterrupted, batches_of, sweep
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -142,14 +142,14 @@ def test_a_run_that_raises_is_recorded_as_failed_not_dropped(
     reference: tuple[Path, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path, table = reference
-    real = run
+    real = run_metrics
 
     def flaky(scenario: Any, seed: int | None = None, **options: Any) -> Any:
         if seed == int(table["seed"][1]) and options["overrides"]["blocs.east.cohesion"] == 1:
             raise ValueError("boom\nsecond line")
         return real(scenario, seed, **options)
 
-    monkeypatch.setattr("sdo_sim.runner.run", flaky)
+    monkeypatch.setattr("sdo_sim.runner.run_metrics", flaky)
     result = sweep(path, tmp_path / "flaky", workers=1)
     failed = result[result["status"] == "failed"]
     assert list(failed["run"]) == [4] and list(failed["error"]) == ["ValueError: boom"]

@@ -38,13 +38,13 @@ class Job:
 
 def run_batch(job: Job, batch: Sequence[RunTask]) -> list[RunDone]:
     """Run each task of a batch; a run that raises is returned as failed with its error, never dropped."""
-    from sdo_sim.runner import run
+    from sdo_sim.runner import run_metrics
 
     done: list[RunDone] = []
     for index, seed, overrides in batch:
         start = time.perf_counter()
         try:
-            summary = run(job.scenario, seed, overrides=overrides or None).summary.iloc[0]
+            summary = run_metrics(job.scenario, seed, overrides=overrides or None)
             metrics = {name: _number(summary.get(name)) for name in job.metrics}
             done.append((index, metrics, "", time.perf_counter() - start))
         except Exception as error:  # a run's failure is a result to record, not a crash of the sweep

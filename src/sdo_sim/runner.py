@@ -10,6 +10,7 @@ from sdo_sim import budget
 from sdo_sim.errors import SdoSimError
 from sdo_sim.model import SDOModel
 from sdo_sim.results import RunResult, collect
+from sdo_sim.run_summary import summary_row
 from sdo_sim.scenario import Scenario, load_scenario, scenario_hash
 
 
@@ -28,6 +29,32 @@ def run(
 
     A run whose estimated memory is above the limit (`max_memory_gb`, default in sdo_sim.budget)
     is refused before it starts."""
+    model, manifest = simulate(scenario, seed, weeks=weeks, positions=positions, overrides=overrides,
+                               progress=progress, data_file=data_file,
+                               max_memory_gb=max_memory_gb)  # fmt: skip
+    return collect(model, manifest)
+
+
+def run_metrics(
+    scenario: Scenario | str | Path, seed: int | None = None, *, overrides: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """One run's summary row alone, without building its tables: what a sweep keeps (issue 9)."""
+    model, manifest = simulate(scenario, seed, overrides=overrides)
+    return summary_row(model, manifest)
+
+
+def simulate(
+    scenario: Scenario | str | Path,
+    seed: int | None = None,
+    *,
+    weeks: int | None = None,
+    positions: bool = False,
+    overrides: dict[str, Any] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    data_file: str | Path | None = None,
+    max_memory_gb: float | None = None,
+) -> tuple[SDOModel, dict[str, Any]]:
+    """The finished model of one run and its manifest (the scenario, hash, seed and overrides)."""
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario, overrides, data_file=data_file)
     elif overrides:
@@ -70,7 +97,7 @@ def run(
         # what was changed from the file, so that any row can be reproduced (`--set`, `--weeks`)
         "overrides": {path: _plain(value) for path, value in (overrides or {}).items()},
     }
-    return collect(model, manifest)
+    return model, manifest
 
 
 def _plain(value: Any) -> Any:
