@@ -126,14 +126,17 @@ class Population:
         pressured = home >= 0
         if pressured.any():
             alpha = self.alignment[idx][pressured]
-            state = self._deterministic(home[pressured], proposal, weights, base)
+            # firms of one home state share its utility: computed once per home, not once per firm
+            homes, which = np.unique(home[pressured], return_inverse=True)
+            state = self._deterministic(homes, proposal, weights, base)[which]
             own[pressured] = (1.0 - alpha) * own[pressured] + alpha * state
         return own
 
     def _deterministic(
         self, idx: np.ndarray, proposal: Proposal, weights: Positions, base: float
     ) -> np.ndarray:
-        distance = np.linalg.norm(self.ideal[idx] - proposal.point, axis=1)
+        gap = self.ideal[idx] - proposal.point
+        distance = np.sqrt(np.add.reduce(gap * gap, axis=1))  # np.linalg.norm's own sum, without its checks
         politics = (
             weights.distance * distance - weights.affinity * self.affinity[self.bloc[idx], proposal.bloc]
         )
