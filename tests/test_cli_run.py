@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -39,6 +41,38 @@ def test_run_csv_with_positions_and_overrides(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (out / "positions.csv").exists()
     assert pd.read_csv(out / "summary.csv")["proposals"].iloc[0] > 0
+
+
+ITU_T = ROOT / "scenarios" / "baselines" / "itu-t-study-group.yaml"
+
+
+def test_csv_floats_are_rounded_and_decision_counts_are_tidy_columns(tmp_path: Path) -> None:
+    """Issue 9: no float noise in CSV (Parquet keeps it all), and counts as plain integer columns."""
+    from sdo_sim.results import CSV_DIGITS
+    from sdo_sim.venues.base import COUNT_COLUMNS
+
+    for fmt in ("csv", "parquet"):
+        result = sdo_sim("run", str(ITU_T), "--out", str(tmp_path / fmt), "--format", fmt, "--seed", "4")
+        assert result.returncode == 0, result.stderr
+    floats = re.compile(r"-?(\d+)\.(\d+)(e[-+]\d+)?")
+    written = [cell for path in sorted((tmp_path / "csv").glob("*.csv"))
+               for row in csv.reader(path.read_text().splitlines()) for cell in row]  # fmt: skip
+    digits = [len((m[1] + m[2]).lstrip("0")) for cell in written if (m := floats.fullmatch(cell))]
+    assert digits and max(digits) <= CSV_DIGITS  # was 0.49999999999999983 and the like
+    for table in ("summary", "timeseries"):
+        full = pd.read_parquet(tmp_path / "parquet" / f"{table}.parquet")
+        assert any(len(repr(v)) > CSV_DIGITS + 3 for v in full.select_dtypes("float").stack())  # noise to go
+        rounded = pd.read_csv(tmp_path / "csv" / f"{table}.csv")  # the same numbers, to CSV_DIGITS digits
+        pd.testing.assert_frame_equal(rounded, full, check_dtype=False, rtol=10.0**-CSV_DIGITS)
+    decisions = pd.read_parquet(tmp_path / "parquet" / "decisions.parquet")
+    assert list(decisions.columns[10:17]) == [*COUNT_COLUMNS, "counts"]
+    for column, names in COUNT_COLUMNS.items():
+        assert str(decisions[column].dtype) == "Int64"
+        expected = [next((c[n] for n in names if n in c), None) for c in decisions["counts"].map(json.loads)]
+        assert [None if pd.isna(v) else int(v) for v in decisions[column]] == expected, column
+    assert decisions["present"].notna().any() and decisions["cast"].notna().any()
+    from_csv = pd.read_csv(tmp_path / "csv" / "decisions.csv", dtype={c: "Int64" for c in COUNT_COLUMNS})
+    pd.testing.assert_frame_equal(from_csv[list(COUNT_COLUMNS)], decisions[list(COUNT_COLUMNS)])
 
 
 def test_run_draws_the_overview_plot(tmp_path: Path) -> None:

@@ -33,8 +33,12 @@ PROPOSAL_TYPES: dict[str, Any] = {
 DECISION_TYPES: dict[str, Any] = {
     "decision": "int64", "week": "int64", "venue": str, "body": str, "proposal": str, "stage": str,
     "procedure": str, "approved": bool, "outcome": str, "reason": str, "yes": "Int64", "no": "Int64",
-    "counts": str, "proponent_bloc": str,
+    "cast": "Int64", "present": "Int64", "against": "Int64", "supporters": "Int64", "counts": str,
+    "proponent_bloc": str,
 }  # fmt: skip
+#: Significant digits of the floats in CSV tables: every share of counts the model writes needs fewer,
+#: and binary noise (0.49999999999999983 for 0.5) lies beyond them. Parquet keeps full precision.
+CSV_DIGITS = 10
 POSITION_WORDS = {YES: "yes", NO: "no", ABSTAIN: "abstain", ABSENT: "absent"}
 TABLES = ("proposals", "decisions", "positions", "timeseries", "events", "posts", "summary")
 POST_TYPES: dict[str, Any] = {"venue": str, "post": str, "holder": str, "bloc": str, "start": "int64",
@@ -119,25 +123,7 @@ def collect(model: SDOModel, manifest: dict[str, Any]) -> RunResult:
         ],
     )
     proposals = proposals.astype(PROPOSAL_TYPES)
-    decisions = pd.DataFrame(
-        model.decision_rows,
-        columns=[
-            "decision",
-            "week",
-            "venue",
-            "body",
-            "proposal",
-            "stage",
-            "procedure",
-            "approved",
-            "outcome",
-            "reason",
-            "yes",
-            "no",
-            "counts",
-            "proponent_bloc",
-        ],
-    )
+    decisions = pd.DataFrame(model.decision_rows, columns=list(DECISION_TYPES))
     decisions = decisions.astype(DECISION_TYPES)
     timeseries = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     positions = _positions(model) if model.record_positions else None
@@ -206,6 +192,11 @@ def summarise(
     return row
 
 
+def csv_float(value: float) -> str:
+    """A float as a CSV table writes it: rounded to CSV_DIGITS significant digits (0.5, 12.0, 1e-07)."""
+    return repr(float(f"{value:.{CSV_DIGITS}g}"))
+
+
 def write(
     result: RunResult,
     out: Path,
@@ -225,7 +216,7 @@ def write(
             if fmt == "parquet":
                 table.to_parquet(path, index=False)
             else:
-                table.to_csv(path, index=False)
+                table.to_csv(path, index=False, float_format=csv_float)
             tables.append(name)
         if figures is not None:
             figures(result, staging)

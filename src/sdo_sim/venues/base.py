@@ -197,8 +197,7 @@ class Venue(ABC):
                 "approved": decision.approved,
                 "outcome": decision.outcome,
                 "reason": decision.reason,
-                "yes": _first(counts, "yes", "ms_yes", "p_yes", "support", "agree"),
-                "no": _first(counts, "no", "ms_no", "p_no", "oppose", "disagree", "substantive"),
+                **{column: _first(counts, *names) for column, names in COUNT_COLUMNS.items()},
                 "counts": json.dumps(counts, sort_keys=True),
                 "proponent_bloc": model.bloc_name(proposal.bloc) if proposal else "",
             }
@@ -311,7 +310,20 @@ class Venue(ABC):
         return against, total, (against / total if total else 0.0)
 
 
+#: The decisions table's tidy count columns (docs/ODD.md 7.8): each is the first of these rulebook
+#: counts that the decision's `counts` holds, copied as it is, or empty when it holds none of them.
+COUNT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "yes": ("yes", "ms_yes", "p_yes", "support", "agree"),  # votes or replies in favour
+    "no": ("no", "ms_no", "p_no", "oppose", "disagree", "substantive"),  # against, or comments that block
+    "cast": ("cast", "p_cast", "replies"),  # the votes or replies counted (abstentions are not)
+    "present": ("present",),  # delegates present at a consensus call
+    "against": ("against", "objecting"),  # of them, those opposing or objecting
+    "supporters": ("supporters",),  # members committed to the work
+}
+
+
 def _first(counts: dict[str, int], *names: str) -> int | None:
+    """The first of `names` that `counts` holds, or None."""
     for name in names:
         if name in counts:
             return counts[name]
