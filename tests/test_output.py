@@ -345,6 +345,45 @@ def test_results_follow_the_users_umask(tmp_path: Path, umask: int, folder: int,
     assert {p.stat().st_mode & 0o777 for p in out.iterdir()} == {file}
 
 
+@pytest.mark.parametrize(("umask", "folder", "file"), [(0o022, 0o755, 0o644), (0o077, 0o700, 0o600)])
+def test_runs_and_sweeps_written_by_the_commands_follow_the_users_umask(
+    tmp_path: Path, umask: int, folder: int, file: int
+) -> None:
+    """Issue 9: colleagues on a shared server read results when the umask lets them, and only then."""
+    experiment = tmp_path / "experiment.yaml"
+    experiment.write_text(f"name: small\nscenario: {IETF}\nfactors:\n  - {{path: blocs.east.cohesion, values: [0, 1]}}\n"
+                          "design: {kind: grid}\nreplications: 1\nseed: 3\nmetrics: [approval_rate]\n")  # fmt: skip
+    results = tmp_path / "results"
+    commands = [["run", str(IETF), "--out", str(results / "run"), "--weeks", "30", "--plot"],
+                ["run", str(IETF), "--out", str(results / "csv"), "--weeks", "30", "--format", "csv"],
+                ["sweep", str(experiment), "--out", str(results / "sweep"), "--workers", "1"]]  # fmt: skip
+
+    def action() -> None:
+        from sdo_sim import cli
+
+        os.umask(umask)
+        for args in commands:
+            sys.argv = ["sdo-sim", *args]
+            try:
+                cli.main()
+            except SystemExit as exit_:
+                assert not exit_.code, args
+
+    assert in_child(action) == 0
+    written = [results, *results.rglob("*")]
+    assert {p.name for p in results.iterdir()} >= {"run", "csv", "sweep"}
+    assert {p.name for p in written} >= {
+        "overview.png",
+        "decisions.csv",
+        "sweep.json",
+        "manifest.json",
+        "runs",
+    }
+    assert any(p.suffix == ".parquet" for p in (results / "sweep" / "runs").iterdir())
+    assert {p.stat().st_mode & 0o777 for p in written if p.is_dir()} == {folder}
+    assert {p.stat().st_mode & 0o777 for p in written if not p.is_dir()} == {file}
+
+
 # --- names, links and races around the parent folder ------------------------------------------
 
 

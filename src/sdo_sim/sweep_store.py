@@ -5,7 +5,9 @@ to a temporary name, flushed and renamed into place, so a crash, a kill or Ctrl-
 whole files: at most the batches in flight are lost. `pandas.read_parquet(DIR / "runs")` reads
 them all. `DIR/sweep.json` names the experiment (its hash) the folder belongs to, so `--resume`
 refuses another experiment's results and skips every run already written. A lock (`flock`) keeps
-two sweeps out of one folder. `DIR/manifest.json` is written last, when the sweep ends.
+two sweeps out of one folder. `DIR/manifest.json` is written last, when the sweep ends. Folders and
+files are made by mkdir and open, so they follow the user's umask (never tempfile's fixed 0700):
+colleagues read them where the umask lets them (tests/test_output.py).
 """
 
 from __future__ import annotations
