@@ -472,6 +472,39 @@ def sweep(
         print(printable(f"first failed run: {int(first['run'])}: {first['error']}"))
 
 
+@app.command()
+def analyze(
+    folder: Annotated[Path, typer.Argument(help="A sweep's results folder (sdo-sim sweep --out DIR).")],
+    reference: Annotated[
+        int | None, typer.Option("--reference", help="Point paired differences are taken from (default 0).")
+    ] = None,
+    confidence: Annotated[
+        float, typer.Option("--confidence", help="Level of the confidence intervals, in (0, 1).")
+    ] = 0.95,
+) -> None:
+    """Analyse a sweep: responses with intervals, paired differences, Sobol or Morris indices, figures."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from sdo_sim.analysis import analyze as analyse_sweep
+    from sdo_sim.analysis import headline
+    from sdo_sim.inputs import printable
+
+    tables = analyse_sweep(folder, reference=reference, confidence=confidence)
+    title, shown = headline(tables)
+    table = Table(title=Text(printable(title)), show_lines=False, expand=True)
+    for column in shown.columns:
+        table.add_column(Text(printable(str(column))), overflow="fold")
+    for row in shown.itertuples(index=False):
+        table.add_row(*(Text(printable(str(cell))) for cell in row))
+    Console(width=max(Console().width, 120)).print(table)
+    for note in tables["notes"].itertuples(index=False):
+        print(printable(f"note: {f'{note.metric}: ' if note.metric else ''}{note.note}"))
+    files = [Path(name) for name in tables["files"]["file"]]
+    print(printable(f"written to {folder / 'analysis'}: {', '.join(path.name for path in files)}"))
+
+
 def main() -> None:
     """Console entry point: run the app; never let a traceback reach the user."""
     try:

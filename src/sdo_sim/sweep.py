@@ -162,6 +162,8 @@ def sweep(
         store.finish({
             **experiment_identity(experiment, scenario),
             "design": experiment.design.model_dump(mode="json"),
+            "settings": experiment.model_dump(mode="json"),  # the whole experiment, for sdo-sim analyze
+            "source": str(experiment.source),
             "factors": [f.path for f in experiment.factors],
             "replications": experiment.replications,
             "root_seed": experiment.seed,
