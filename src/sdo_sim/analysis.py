@@ -359,6 +359,8 @@ def _interval(mean: float, low: float, high: float) -> str:
 
 def headline(tables: dict[str, pd.DataFrame], limit: int = 20) -> tuple[str, pd.DataFrame]:
     """The main results as a short table of text: the indices, else the responses and differences."""
+    from sdo_sim.analysis_plots import shown as text
+
     found = next((tables[k] for k in ("sobol", "morris") if k in tables and not tables[k].empty), None)
     if found is not None:
         pairs = [("S1", "S1_conf"), ("ST", "ST_conf")] if "S1" in found else [("mu_star", "mu_star_conf")]
@@ -371,15 +373,14 @@ def headline(tables: dict[str, pd.DataFrame], limit: int = 20) -> tuple[str, pd.
         responses = tables["responses"]
         factors = list(responses.columns[2 : list(responses.columns).index("n")])
         shown = responses[["metric", "point", "n"]].copy()
-        shown.insert(2, "at", [", ".join(f"{f}={v:.4g}" if isinstance(v, float) else f"{f}={v}"
-                                         for f, v in zip(factors, row, strict=True))
+        shown.insert(2, "at", [", ".join(f"{f}={text(v)}" for f, v in zip(factors, row, strict=True))
                                for row in responses[factors].itertuples(index=False)])  # fmt: skip
         shown["mean [interval]"] = [_interval(*r) for r in responses[["mean", "low", "high"]].to_numpy()]
         paired = tables.get("paired")
         if paired is not None and len(paired):
             column = f"difference from point {int(paired.reference.iloc[0])} [interval]"
-            text = [_interval(*r) for r in paired[["difference", "low", "high"]].to_numpy()]
-            diff = paired[["metric", "point"]].assign(**{column: text})
+            differences = [_interval(*r) for r in paired[["difference", "low", "high"]].to_numpy()]
+            diff = paired[["metric", "point"]].assign(**{column: differences})
             diff.loc[paired.point == paired.reference, column] = "(reference)"
             shown = shown.merge(diff, on=["metric", "point"], how="left").fillna({column: "no pairs"})
         level = float(responses.confidence.iloc[0]) if len(responses) else 0.95

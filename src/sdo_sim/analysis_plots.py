@@ -62,11 +62,18 @@ def _numeric(values: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
 
 
-def _positions(values: pd.Series, levels: list[Any]) -> np.ndarray:
-    """x positions: the values themselves if numbers, else their place among the levels."""
+def shown(value: Any) -> str:
+    """A factor's value as text: null for a missing one (YAML's word), numbers to 4 digits."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "null"
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def _positions(values: pd.Series, levels: list[str]) -> np.ndarray:
+    """x positions: the values themselves if numbers, else their place among the levels (as text)."""
     if _numeric(values):
         return values.to_numpy(dtype=float)
-    return np.array([levels.index(v) for v in values], dtype=float)
+    return np.array([levels.index(shown(v)) for v in values], dtype=float)
 
 
 def _band(ax: Any, x: np.ndarray, mean: np.ndarray, low: np.ndarray, high: np.ndarray, **line: Any) -> None:
@@ -89,7 +96,7 @@ def _t_summary(groups: Any, confidence: float) -> pd.DataFrame:
 def _grid_panel(ax: Any, rows: pd.DataFrame, runs: pd.DataFrame, factor: str, others: list[str],
                 metric: str, confidence: float) -> str:  # fmt: skip
     """Lines of the metric against `factor`, one per combination of the other factors (or their average)."""
-    levels = list(dict.fromkeys(rows[factor]))
+    levels = list(dict.fromkeys(shown(v) for v in rows[factor]))
     combos = rows.groupby(others, sort=False, dropna=False) if others else [((), rows)]
     if others and len(combos) > MAX_LINES:
         summary = _t_summary(runs.groupby(factor, sort=False, dropna=False)[metric], confidence)
@@ -99,7 +106,7 @@ def _grid_panel(ax: Any, rows: pd.DataFrame, runs: pd.DataFrame, factor: str, ot
     else:
         for k, (key, group) in enumerate(combos):
             keys = key if isinstance(key, tuple) else (key,)
-            label = ", ".join(f"{o}={v}" for o, v in zip(others, keys, strict=True)) or None
+            label = ", ".join(f"{o}={shown(v)}" for o, v in zip(others, keys, strict=True)) or None
             x = _positions(group[factor], levels)
             _band(ax, x, *(group[c].to_numpy(dtype=float) for c in ("mean", "low", "high")),
                   color=COLOURS[k % len(COLOURS)], label=label)  # fmt: skip
@@ -107,7 +114,7 @@ def _grid_panel(ax: Any, rows: pd.DataFrame, runs: pd.DataFrame, factor: str, ot
         if others:
             ax.legend(frameon=False)
     if not _numeric(rows[factor]):
-        ax.set_xticks(range(len(levels)), [str(v) for v in levels])
+        ax.set_xticks(range(len(levels)), levels)
     return note
 
 
@@ -154,7 +161,8 @@ def response_figures(responses: pd.DataFrame, runs: pd.DataFrame, factors: list[
                 xlabel=factor + (f"\n({note})" if note else ""),
                 ylabel=_wrap("{} ({})".format(*metric_label(str(metric))), 32),
             )
-        question = f"How does {metric} change with {' and '.join(factors)}?"
+        named = factors[0] if len(factors) == 1 else f"{', '.join(factors[:-1])} and {factors[-1]}"
+        question = f"How does {metric} change with {named}?"
         width = fig.get_figwidth()
         fig.suptitle(f"{_wrap(question, int(width * 5.5))}\n"
                      f"mean across replications, band: {confidence:.0%} confidence interval")  # fmt: skip
