@@ -22,11 +22,24 @@ from sdo_sim.forum import Forum
 from sdo_sim.leadership import POST_TITLES, PostLog
 from sdo_sim.population import Population
 from sdo_sim.proposals import Proposal
-from sdo_sim.scenario.schema import ActorSpec, Draw, Scenario, ScriptedProposal
+from sdo_sim.scenario.schema import ActorOverride, ActorSpec, Draw, Scenario, ScriptedProposal
 from sdo_sim.scripted import Script, fix, proponent_for
 from sdo_sim.submissions import flooded_quality
 from sdo_sim.venues import VENUE_KINDS, Venue
 from sdo_sim.work_items import WorkItem, decide, open_item
+
+
+def own(actor: Actor, values: ActorOverride) -> None:
+    """Give one generated actor its own values (`per_actor`) in place of its group's."""
+    for field, value in values.model_dump(exclude_none=True).items():
+        if field == "ideal":
+            actor.ideal = np.array(value, dtype=float)
+        elif field == "quality":
+            actor.quality = (float(value[0]), float(value[1]))
+        elif field == "contributions":
+            actor.contributions = actor.initial_contributions = float(value)
+        else:
+            setattr(actor, field, value)
 
 
 class SDOModel(mesa.Model):
@@ -102,6 +115,8 @@ class SDOModel(mesa.Model):
                 actor = Firm(self, *common, home=home, alignment=self._draw(spec.alignment, 1.0),
                              subsidiaries=spec.subsidiaries)  # fmt: skip
             actor.quality = spec.quality or (blocs[spec.bloc].quality if spec.bloc else None)
+            if spec.per_actor and name in spec.per_actor:
+                own(actor, spec.per_actor[name])  # after the draws: every other actor stays as it was
             self.actor_list.append(actor)
             made.append(actor)
         return made

@@ -38,6 +38,35 @@ def check_actor(scenario: Scenario, actor: ActorSpec, path: str) -> None:
             _fail(f"{path}.memberships.{venue_id}", f"got {cls!r}; allowed: {', '.join(allowed)}")
     if actor.kind == "delegation" and actor.home is not None:
         _fail(f"{path}.home", "only firms have a home delegation")
+    if actor.per_actor:
+        _check_per_actor(scenario, actor, path)
+
+
+def _check_per_actor(scenario: Scenario, actor: ActorSpec, path: str) -> None:
+    """`per_actor` names actors this entry generates, and gives them values that fit."""
+    names = set(generated_names(actor))
+    for name, own in actor.per_actor.items():
+        where = f"{path}.per_actor.{name}"
+        if name not in names:
+            _fail(where, f"{actor.id} makes no actor {name!r}; it makes {group_range(actor.id, actor.count)}")
+        if own.ideal is not None and len(own.ideal) != scenario.dimensions:
+            _fail(
+                f"{where}.ideal",
+                f"has {len(own.ideal)} coordinates; the issue space has {scenario.dimensions}",
+            )
+        if actor.kind == "delegation":
+            for field in ("alignment", "subsidiaries"):
+                if getattr(own, field) is not None:
+                    _fail(f"{where}.{field}", "only firms have it; this entry makes delegations")
+
+
+def group_range(spec_id: str, count: int) -> str:
+    """The names an entry generates, in short: one named id, none, or '40 actors, id-001 to id-040'."""
+    if count == 1:
+        return f"one actor, named {spec_id}"
+    if count == 0:
+        return "no actors (count 0)"
+    return f"{count} actors, {spec_id}-001 to {spec_id}-{count:03d}"
 
 
 def generated_names(spec: ActorSpec) -> list[str]:

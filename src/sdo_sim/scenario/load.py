@@ -35,6 +35,13 @@ def set_path(data: dict[str, Any], dotted: str, value: Any, source: str = "overr
             matches = [item for item in node if isinstance(item, dict) and item.get("id") == part]
             if not matches and part.isdigit() and int(part) < len(node):
                 matches = [node[int(part)]]
+            actors = i > 0 and parts[i - 1] in ACTOR_LISTS
+            if not matches and actors:
+                group = _group_of(node, part)
+                if group is not None:  # one actor of a group, named as the output tables name it
+                    _set_one_actor(group, part, parts[i + 1 :], value, source, dotted)
+                    return
+                raise ScenarioError(source, dotted, _no_actor(node, part))
             if not matches:
                 ids = [str(item["id"]) for item in node if isinstance(item, dict) and "id" in item]
                 known = (
@@ -61,6 +68,74 @@ def set_path(data: dict[str, Any], dotted: str, value: Any, source: str = "overr
                 node = node.setdefault(part, {})
         else:
             raise ScenarioError(source, dotted, f"{'.'.join(parts[:i])} is a value, not a group of fields")
+
+
+#: The lists whose items are actor entries: a numbered name there addresses one generated actor.
+ACTOR_LISTS = frozenset({"actors", "add"})
+_NUMBERED = re.compile(r"(.+)-(\d{3,6})")  # MAX_ACTORS has 6 digits
+
+
+def _count_of(item: dict[str, Any]) -> Any:
+    """An actor entry's `count` as written (1 when left out; a `data:` reference is not resolved yet)."""
+    return item.get("count", 1)
+
+
+def _group_of(items: list[Any], name: str) -> dict[str, Any] | None:
+    """The actor entry that generates the actor `name` (`<id>-<NNN>`, as add_actors names it), if any."""
+    numbered = _NUMBERED.fullmatch(name)
+    if numbered is None:
+        return None
+    for item in items:
+        if isinstance(item, dict) and item.get("id") == numbered[1]:
+            count, number = _count_of(item), int(numbered[2])
+            if not isinstance(count, int) or isinstance(count, bool):
+                return item  # checked once the count is known (checks._check_per_actor)
+            if count != 1 and 1 <= number <= count and f"{number:03d}" == numbered[2]:
+                return item
+    return None
+
+
+def _set_one_actor(group: dict[str, Any], name: str, rest: list[str], value: Any, source: str,
+                   dotted: str) -> None:  # fmt: skip
+    """Set a field of one generated actor: into its entry's `per_actor`, which the model applies after
+    the group's draws (splitting the entry would rename the others and change the draws)."""
+    from sdo_sim.scenario.schema import ActorOverride
+
+    allowed = ", ".join(ActorOverride.model_fields)
+    if not rest:
+        raise ScenarioError(source, dotted, f"addresses a whole actor; name one of its fields: {allowed}")
+    field = rest[0]
+    if field not in ActorOverride.model_fields:
+        raise ScenarioError(source, dotted, f"one actor of {group['id']} takes only {allowed}; to change its "
+                                            f"{field}, give it an entry of its own in actors")  # fmt: skip
+    if len(rest) > 1:
+        raise ScenarioError(source, dotted, f"one actor's {field} is given whole: {name}.{field}=[...]")
+    own = group.setdefault("per_actor", {})
+    if not isinstance(own, dict) or not isinstance(own.setdefault(name, {}), dict):
+        raise ScenarioError(source, dotted, f"per_actor of {group['id']} is not a mapping of actor names")
+    own[name][field] = value
+
+
+def _no_actor(items: list[Any], name: str) -> str:
+    """Why `name` addresses no actor entry: the ids there, with the names each group generates."""
+    from sdo_sim.scenario.checks import group_range
+
+    numbered = _NUMBERED.fullmatch(name)
+    shown, reason = [], ""
+    for item in items:
+        if not isinstance(item, dict) or "id" not in item:
+            continue
+        spec_id, count = str(item["id"]), _count_of(item)
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            shown.append(spec_id)
+            continue
+        shown.append(f"{spec_id} ({spec_id}-001 to {spec_id}-{count:03d})" if count > 1 else spec_id)
+        if numbered is not None and numbered[1] == spec_id:
+            reason = f": {spec_id} makes {group_range(spec_id, count)}"
+    if not shown:
+        return f"no item {name!r} here; the list has no ids"
+    return (f"no item {name!r} here{reason}; ids: {', '.join(shown)}; one actor of a group is named as "
+            "the output tables name it")  # fmt: skip
 
 
 def _split_path(dotted: str) -> list[str]:
@@ -125,7 +200,11 @@ def validate(raw: dict[str, Any], source: str, layers: list[Layer] | None = None
 
 def scenario_hash(scenario: Scenario) -> str:
     """A stable hash of the validated scenario (what a run's manifest records)."""
-    text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    data = scenario.model_dump(mode="json")
+    for spec in [*data["actors"], *(spec for event in data["events"] for spec in event.get("add", []))]:
+        if not spec["per_actor"]:
+            del spec["per_actor"]  # added later: the scenarios that leave it empty keep their hash
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

@@ -126,6 +126,31 @@ class Bloc(Strict):
     )
 
 
+class ActorOverride(Strict):
+    """One generated actor's own values, set after its group's are drawn (`per_actor`; plain values only)."""
+
+    ideal: list[Coordinate] | None = Field(None, description="Its ideal point instead of the one drawn.")
+    attendance: Share | None = Field(None, description="Chance of attending a meeting or returning a ballot.")
+    contributions: NonNegative | None = Field(
+        None, description="Contributions (proposals, drafts) per meeting."
+    )
+    delegates: Annotated[int, Field(ge=1, le=MAX_DELEGATES)] | None = Field(
+        None, description="People the actor sends to a meeting."
+    )
+    block_propensity: Share | None = Field(
+        None, description="Readiness to vote no rather than abstain when unhappy."
+    )
+    quality: tuple[BetaParameter, BetaParameter] | None = Field(
+        None, description="Beta(a, b) of the quality of its proposals."
+    )
+    alignment: Share | None = Field(
+        None, description="Firms: weight of the home state's utility in the firm's."
+    )
+    subsidiaries: Annotated[int, Field(ge=1, le=MAX_SUBSIDIARIES)] | None = Field(
+        None, description="3GPP firms: Individual Memberships held through national subsidiaries."
+    )
+
+
 class ActorSpec(Strict):
     """One actor, or `count` generated alike (`id` then is a prefix: id-001, id-002, ...)."""
 
@@ -161,6 +186,12 @@ class ActorSpec(Strict):
     )
     block_propensity: ShareOrDraw = Field(
         0.0, description="Readiness to vote no rather than abstain when unhappy."
+    )
+    per_actor: dict[str, ActorOverride] = Field(
+        default_factory=dict,
+        max_length=MAX_ACTORS,
+        description="Generated actor's name (id-001, ...) → values of its own, set after the group's are "
+        "drawn, so every other actor and every draw stay as they were.",
     )
 
 
