@@ -204,3 +204,21 @@ def test_the_command_sweeps_the_smoke_experiment(tmp_path: Path) -> None:
                           str(tmp_path / "b"), "--backend", "mpi"], capture_output=True, text=True, timeout=60,
                          cwd=ROOT)  # fmt: skip
     assert bad.returncode == 2 and "--backend: got 'mpi'; must be one of local, dask" in bad.stderr
+
+
+def test_kept_run_tables_are_written_per_run_by_the_workers(
+    reference: tuple[Path, pd.DataFrame], tmp_path: Path
+) -> None:
+    path, table = reference
+    result = sweep(path, tmp_path / "kept", workers=2, keep=("decisions", "positions"))
+    assert comparable(result).equals(comparable(table))  # keeping tables changes no metric
+    decisions = pd.read_parquet(tmp_path / "kept" / "tables" / "decisions")
+    assert sorted(decisions["run"].unique()) == list(range(6))
+    row = table.iloc[4]
+    alone = run(BASELINE, int(row["seed"]), overrides={"blocs.east.cohesion": 1.0, "weeks": 104}).decisions
+    mine = decisions[decisions["run"] == 4].drop(columns="run").reset_index(drop=True)
+    assert mine.equals(alone.reset_index(drop=True))
+    assert len(list((tmp_path / "kept" / "tables" / "positions").glob("run-*.parquet"))) == 6
+    with pytest.raises(SweepError, match="--keep: got 'votes'; tables: proposals, decisions"):
+        sweep(path, tmp_path / "bad", keep=("votes",))
+    assert not (tmp_path / "bad").exists()

@@ -449,6 +449,9 @@ def sweep(
         str | None, typer.Option("--scheduler", help="Address of a running Dask scheduler.")
     ] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Go on with the runs not yet in --out.")] = False,
+    keep: Annotated[
+        str, typer.Option("--keep", help="Run tables to write per run, comma-separated (e.g. decisions).")
+    ] = "",
 ) -> None:
     """Run every run of an experiment's design and write one row per run as a Parquet dataset."""
     from sdo_sim.calibration import default_workers
@@ -460,7 +463,8 @@ def sweep(
     loaded = load_experiment(experiment)  # bad files fail here, before any worker starts
     with sweep_progress(printable(loaded.name)) as progress:
         table = run_sweep(loaded, out, workers=default_workers() if workers is None else workers,
-                          backend=backend, scheduler=scheduler, resume=resume, progress=progress)  # fmt: skip
+                          backend=backend, scheduler=scheduler, resume=resume, progress=progress,
+                          keep=tuple(name.strip() for name in keep.split(",") if name.strip()))  # fmt: skip
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     runs, timing = manifest["runs"], manifest["time"]
     rate = timing["runs_per_second"]

@@ -13,6 +13,7 @@ re-import the package and a 2-worker pool ran slower than one process (issue 9, 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from sdo_sim.results import RunResult
     from sdo_sim.scenario.schema import Scenario
 
 #: One run as the engine hands it out: its index in the design, its seed and its overrides.
@@ -30,21 +32,46 @@ RunDone = tuple[int, dict[str, float] | None, str, float]
 
 @dataclass(frozen=True)
 class Job:
-    """What every worker needs once: the scenario and the metric columns to keep."""
+    """What every worker needs once: the scenario, the metric columns to keep, and the run tables to
+    write per run (`keep`, into `tables`/<table>/) if any."""
 
     scenario: Scenario
     metrics: tuple[str, ...]
+    keep: tuple[str, ...] = ()
+    tables: str = ""
+
+
+def write_tables(job: Job, index: int, result: RunResult) -> None:
+    """Each kept table of one run as `<tables>/<table>/run-<index>.parquet`, with a `run` column,
+    written under a temporary name and renamed whole (so memory stays flat at any sweep size)."""
+    for name in job.keep:
+        table = getattr(result, name)
+        if table is None:
+            continue
+        folder = os.path.join(job.tables, name)
+        os.makedirs(folder, exist_ok=True)
+        final = os.path.join(folder, f"run-{index:09d}.parquet")
+        partial = os.path.join(folder, f".run-{index:09d}.partial")
+        table.assign(run=index).to_parquet(partial, index=False)
+        os.replace(partial, final)
 
 
 def run_batch(job: Job, batch: Sequence[RunTask]) -> list[RunDone]:
     """Run each task of a batch; a run that raises is returned as failed with its error, never dropped."""
-    from sdo_sim.runner import run_metrics
+    from sdo_sim.runner import run, run_metrics
 
     done: list[RunDone] = []
     for index, seed, overrides in batch:
         start = time.perf_counter()
         try:
-            summary = run_metrics(job.scenario, seed, overrides=overrides or None)
+            if job.keep:
+                result = run(
+                    job.scenario, seed, overrides=overrides or None, positions="positions" in job.keep
+                )
+                write_tables(job, index, result)
+                summary = result.summary.iloc[0].to_dict()
+            else:
+                summary = run_metrics(job.scenario, seed, overrides=overrides or None)
             metrics = {name: _number(summary.get(name)) for name in job.metrics}
             done.append((index, metrics, "", time.perf_counter() - start))
         except Exception as error:  # a run's failure is a result to record, not a crash of the sweep

@@ -34,6 +34,9 @@ BACKENDS = ("local", "dask")
 #: per-batch cost (a task, a file) small.
 BATCHES_PER_WORKER = 8
 MAX_BATCH = 50
+#: Run tables `--keep` may write per run, into DIR/tables/<table>/.
+KEEPABLE = ("proposals", "decisions", "positions", "timeseries", "events", "posts")
+TABLES_DIR = "tables"
 
 
 class SweepInterrupted(SweepError):
@@ -63,6 +66,13 @@ def check_backend(backend: str, scheduler: str | None) -> None:
         raise SweepError(f"--backend: got {backend!r}; must be one of {', '.join(BACKENDS)}")
     if scheduler is not None and backend != "dask":
         raise SweepError("--scheduler: needs --backend dask")
+
+
+def check_keep(keep: tuple[str, ...]) -> None:
+    """Refuse a run table that does not exist (`--keep`)."""
+    for name in keep:
+        if name not in KEEPABLE:
+            raise SweepError(f"--keep: got {name!r}; tables: {', '.join(KEEPABLE)}")
 
 
 def executor_for(backend: str, workers: int, scheduler: str | None) -> Executor:
@@ -106,6 +116,7 @@ def sweep(
     backend: str = "local",
     scheduler: str | None = None,
     resume: bool = False,
+    keep: tuple[str, ...] = (),
     progress: Progress | None = None,
 ) -> pd.DataFrame:
     """Run every run of the experiment's design not yet in `out` and return all its runs, in run order.
@@ -122,6 +133,7 @@ def sweep(
     if problem:
         raise SweepError(problem)
     check_backend(backend, scheduler)
+    check_keep(keep)
     design = designs.runs(experiment)
     scenario = load_scenario(experiment.scenario_path)
     metrics = tuple(experiment.metrics)
@@ -137,7 +149,10 @@ def sweep(
         executor = executor_for(backend, workers, scheduler)
         start, done, failed = time.perf_counter(), 0, 0
         try:
-            for finished in executor.results(Job(scenario, metrics), batches_of(tasks, executor.workers)):
+            for finished in executor.results(
+                Job(scenario, metrics, tuple(keep), str(Path(out).resolve() / TABLES_DIR)),
+                batches_of(tasks, executor.workers),
+            ):
                 store.write(_rows(design, finished, metrics))
                 done += len(finished)
                 failed += sum(1 for _, values, _, _ in finished if values is None)
@@ -168,6 +183,7 @@ def sweep(
             "replications": experiment.replications,
             "root_seed": experiment.seed,
             "backend": backend,
+                "keep": list(keep),
             "workers": executor.workers,
             "versions": _versions(),
             "runs": {"designed": len(design), "ok": ok, "failed": len(table) - ok,
