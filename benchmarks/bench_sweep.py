@@ -4,7 +4,7 @@ LocalCluster; parallel efficiency; the engine's own overhead (issue 9, "Performa
 Run with `make bench` (or `python benchmarks/bench_sweep.py [--runs N] [--baselines NAME ...]`).
 Each sweep is one design point with N replications of the baseline, written to a fresh folder.
 
-- runs/s: runs ÷ wall time of `sdo_sim.sweep.sweep` (from the call to the returned table: workers
+- runs/s: runs ÷ wall time of `sdo_sim.sweep` (from the call to the returned table: workers
   starting, runs, writing every chunk, reading the table back, the manifest).
 - efficiency: runs/s on W workers ÷ (W × runs/s on 1 worker).
 - engine overhead: the share of the workers' wall time not spent inside the model,
@@ -44,7 +44,7 @@ def experiment(folder: Path, baseline: str, runs: int) -> Path:
 
 def measure(path: Path, workers: int, backend: str) -> tuple[float, float]:
     """(runs per second, engine overhead) of one sweep into a fresh folder."""
-    from sdo_sim.sweep import sweep
+    from sdo_sim.sweeps import sweep
 
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()

@@ -24,7 +24,7 @@ from sdo_sim.analysis import (
     response_table,
     sobol_indices,
 )
-from sdo_sim.sweep import sweep
+from sdo_sim.sweeps import sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baselines" / "itu-t-study-group.yaml"

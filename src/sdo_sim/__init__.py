@@ -7,7 +7,7 @@ from typing import Any
 from sdo_sim.errors import BallotError, SdoSimError
 
 __version__ = "0.1.0"
-__all__ = ["BallotError", "RunResult", "SdoSimError", "__version__", "load_scenario", "run"]
+__all__ = ["BallotError", "RunResult", "SdoSimError", "__version__", "load_scenario", "run", "sweep"]
 
 
 def __getattr__(name: str) -> Any:
@@ -20,6 +20,10 @@ def __getattr__(name: str) -> Any:
         from sdo_sim.scenario import load_scenario
 
         return load_scenario
+    if name == "sweep":  # the sweep engine (sweeps.py): sdo_sim.sweep(experiment, out, workers=...)
+        from sdo_sim.sweeps import sweep
+
+        return sweep
     if name == "RunResult":
         from sdo_sim.results import RunResult
 
