@@ -86,7 +86,8 @@ def executor_for(backend: str, workers: int, scheduler: str | None) -> Executor:
 def _rows(design: pd.DataFrame, done: list[RunDone], metrics: tuple[str, ...]) -> pd.DataFrame:
     """The result rows of finished runs: the design's columns, then metrics, status, error, seconds."""
     by_run = {index: (values, error, seconds) for index, values, error, seconds in done}
-    rows = design[design["run"].isin(list(by_run))].copy()
+    # a design's row k is run k (designs.runs), so a batch's rows are picked by position, not searched for
+    rows = design.iloc[sorted(by_run)].copy()
     for name in metrics:
         rows[name] = [float("nan") if by_run[r][0] is None else by_run[r][0][name] for r in rows["run"]]  # type: ignore[index]
     rows["status"] = ["failed" if by_run[r][0] is None else "ok" for r in rows["run"]]
@@ -158,8 +159,7 @@ def sweep(
                 failed += sum(1 for _, values, _, _ in finished if values is None)
                 if progress is not None:
                     progress(done, failed, len(tasks), time.perf_counter() - start)
-        except KeyboardInterrupt:
-            executor.close()
+        except KeyboardInterrupt:  # the `finally` below stops the workers
             raise SweepInterrupted(
                 f"interrupted: {len(written) + done} of {len(design)} runs written to {out}; "
                 "rerun with --resume to go on"
