@@ -50,7 +50,7 @@ bench: $(STAMP)
 
 calibrate: $(STAMP) ; for s in scenarios/baselines/*.yaml; do $(BIN)/sdo-sim calibrate $$s --seeds 10 || exit 1; done
 
-# The historical cases (scenarios/cases, docs/cases.md) over the full 50 seeds; CI runs fewer (tests/test_cases.py).
+# The historical cases (scenarios/cases, docs/cases.md) over the full 50 seeds; CI runs fewer (tests/cases/test_cases.py).
 cases: $(STAMP)
 	$(BIN)/sdo-sim cases --seeds 50
 

@@ -44,7 +44,7 @@ def experiment(folder: Path, baseline: str, runs: int) -> Path:
 
 def measure(path: Path, workers: int, backend: str) -> tuple[float, float]:
     """(runs per second, engine overhead) of one sweep into a fresh folder."""
-    from sdo_sim.sweeps import sweep
+    from sdo_sim.experiment.sweeps import sweep
 
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()

@@ -708,7 +708,7 @@ def reporter(name: str) -> Callable[[int, int, int, float], None]:
 
 def run_all(workers: int, names: Sequence[str]) -> Tables:
     """The named experiments swept into out/findings/ (resuming), each run with its east advantage."""
-    from sdo_sim.sweeps import sweep
+    from sdo_sim.experiment.sweeps import sweep
 
     tables: Tables = {}
     for k, name in enumerate(names, 1):

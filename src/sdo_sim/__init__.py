@@ -20,8 +20,8 @@ def __getattr__(name: str) -> Any:
         from sdo_sim.scenario import load_scenario
 
         return load_scenario
-    if name == "sweep":  # the sweep engine (sweeps.py): sdo_sim.sweep(experiment, out, workers=...)
-        from sdo_sim.sweeps import sweep
+    if name == "sweep":  # the sweep engine (experiment/sweeps.py): sdo_sim.sweep(experiment, out, workers=...)
+        from sdo_sim.experiment.sweeps import sweep
 
         return sweep
     if name == "RunResult":

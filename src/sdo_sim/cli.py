@@ -456,9 +456,9 @@ def sweep(
     """Run every run of an experiment's design and write one row per run as a Parquet dataset."""
     from sdo_sim.calibration import default_workers
     from sdo_sim.experiment import load_experiment
+    from sdo_sim.experiment.sweeps import sweep as run_sweep
     from sdo_sim.inputs import printable
     from sdo_sim.report import sweep_progress
-    from sdo_sim.sweeps import sweep as run_sweep
 
     loaded = load_experiment(experiment)  # bad files fail here, before any worker starts
     with sweep_progress(printable(loaded.name)) as progress:

@@ -16,7 +16,7 @@ from sdo_sim.cases import iso
 from sdo_sim.results import POST_TYPES, RunResult
 from sdo_sim.scenario import load_scenario
 from sdo_sim.venues import iso_posts
-from tests.test_cases import result
+from tests.cases.test_cases import result
 
 CASE = Path(cases.CASES_DIR) / "iso-wg9-convenor.yaml"
 FOCAL = "convenor-proposal"

@@ -1,4 +1,4 @@
-"""Figures of a sweep's analysis (analysis.py), readable on a projector: large type, thick lines,
+"""Figures of a sweep's analysis (tables.py), readable on a projector: large type, thick lines,
 axes labelled with their units, titles that ask the question the figure answers.
 
 - `response-<metric>.png` (grid and lhs designs): the metric against each factor, one panel per
@@ -86,7 +86,7 @@ def _band(ax: Any, x: np.ndarray, mean: np.ndarray, low: np.ndarray, high: np.nd
 
 def _t_summary(groups: Any, confidence: float) -> pd.DataFrame:
     """Mean and t-interval of each group's values."""
-    from sdo_sim.analysis import half_width
+    from sdo_sim.analysis.tables import half_width
 
     out = groups.agg(["mean", "std", "count"])
     half = half_width(out["std"].to_numpy(dtype=float), out["count"].to_numpy(), confidence=confidence)

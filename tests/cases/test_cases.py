@@ -22,7 +22,7 @@ import sdo_sim
 from sdo_sim import cases
 from sdo_sim.results import DECISION_TYPES, PROPOSAL_TYPES, RunResult
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CI_SEEDS = 10
 
 

@@ -13,7 +13,7 @@ from sdo_sim import cases
 from sdo_sim.cases.threegpp import east_leaders
 from sdo_sim.results import POST_TYPES
 from sdo_sim.scenario import load_scenario
-from tests.test_cases import result
+from tests.cases.test_cases import result
 
 CASE = Path(cases.CASES_DIR) / "3gpp-leadership.yaml"
 

@@ -12,7 +12,7 @@ Reads what `sdo-sim sweep` wrote (`DIR/runs/`, `DIR/manifest.json`), keeps the r
   mean over its replications, in the sampler's order; `morris.csv` (morris designs): mu, mu*,
   sigma and mu*'s bootstrap interval;
 - `notes.csv`: what was left out and why (failed runs, missing values, metrics not analysable);
-- figures (analysis_plots.py).
+- figures (plots.py).
 
 The statistics are pure functions of tables and arrays; `analyze` reads, checks and writes.
 """
@@ -27,9 +27,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sdo_sim.designs import RUN_COLUMNS
 from sdo_sim.errors import SdoSimError
-from sdo_sim.sweep_store import MANIFEST, RUNS, STATE
+from sdo_sim.experiment.designs import RUN_COLUMNS
+from sdo_sim.experiment.store import MANIFEST, RUNS, STATE
 
 ANALYSIS = "analysis"
 #: Columns of a sweep's runs that are neither design nor metric.
@@ -212,7 +212,7 @@ class Sweep:
         """SALib's problem of the experiment (from the manifest's settings; else from the runs' values)."""
         experiment = self.experiment()
         if experiment is not None:
-            from sdo_sim.designs import problem
+            from sdo_sim.experiment.designs import problem
 
             return problem(experiment)
         values = self.runs[self.factors].astype(float)
@@ -223,7 +223,7 @@ class Sweep:
         """The experiment the sweep ran, rebuilt from its settings in the manifest (None if absent)."""
         from pydantic import ValidationError
 
-        from sdo_sim.experiment import Experiment
+        from sdo_sim.experiment.spec import Experiment
 
         try:
             return Experiment.model_validate(self.manifest["settings"])
@@ -236,7 +236,7 @@ class Sweep:
 
     def morris_inputs(self) -> np.ndarray:
         """The Morris sampler's points, drawn again unrounded (whole-number factors); else the runs'."""
-        from sdo_sim import designs
+        from sdo_sim.experiment import designs
 
         experiment, levels = self.experiment(), int(self.design.get("levels") or 4)
         table = self.runs.drop_duplicates("point").set_index("point")[self.factors]
@@ -313,7 +313,7 @@ def analyze(
 ) -> dict[str, pd.DataFrame]:
     """Analyse a sweep's results folder; write DIR/analysis/ and return its tables by name
     (responses, paired, sobol or morris, notes, and files: what was written)."""
-    from sdo_sim.analysis_plots import figures
+    from sdo_sim.analysis.plots import figures
     from sdo_sim.output import OutputError, write_folder
 
     check_options(confidence, reference)
@@ -359,7 +359,7 @@ def _interval(mean: float, low: float, high: float) -> str:
 
 def headline(tables: dict[str, pd.DataFrame], limit: int = 20) -> tuple[str, pd.DataFrame]:
     """The main results as a short table of text: the indices, else the responses and differences."""
-    from sdo_sim.analysis_plots import shown as text
+    from sdo_sim.analysis.plots import shown as text
 
     found = next((tables[k] for k in ("sobol", "morris") if k in tables and not tables[k].empty), None)
     if found is not None:

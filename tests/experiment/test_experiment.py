@@ -10,11 +10,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sdo_sim import designs
-from sdo_sim.experiment import MAX_RUNS, Experiment, ExperimentError, load_experiment, summary_metrics
+from sdo_sim.experiment import (
+    MAX_RUNS,
+    Experiment,
+    ExperimentError,
+    designs,
+    load_experiment,
+    summary_metrics,
+)
 from sdo_sim.scenario import ScenarioError, load_scenario
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ITU = ROOT / "scenarios" / "baselines" / "itu-t-study-group.yaml"
 SMOKE = ROOT / "experiments" / "smoke.yaml"
 COHESION = "factors: [{path: blocs.east.cohesion, values: [0, 1]}]\ndesign: {kind: grid}\n"

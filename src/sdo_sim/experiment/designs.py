@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sdo_sim.experiment import Experiment, Factor, power_of_two, round_half_up
+from sdo_sim.experiment.spec import Experiment, Factor, power_of_two, round_half_up
 
 #: Columns of `runs` that are not factors, in order.
 RUN_COLUMNS = ("run", "point", "replication", "seed")

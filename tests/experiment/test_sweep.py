@@ -1,4 +1,4 @@
-"""Sweeps (sdo_sim.sweep, sweep_store, executors; issue 9 item 2): the same results on any worker count
+"""Sweeps (sdo_sim.sweep, experiment.store, experiment.executors; issue 9 item 2): the same results on any worker count
 and backend, nothing lost or duplicated across an interruption, a killed worker or a failing run,
 and result folders that refuse what is not theirs."""
 
@@ -13,12 +13,12 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from sdo_sim import executors, sweep_store
-from sdo_sim.experiment import load_experiment
+from sdo_sim.experiment import executors, load_experiment
+from sdo_sim.experiment import store as sweep_store
+from sdo_sim.experiment.sweeps import SweepError, SweepInterrupted, batches_of, sweep
 from sdo_sim.runner import run, run_metrics
-from sdo_sim.sweeps import SweepError, SweepInterrupted, batches_of, sweep
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BASELINE = ROOT / "scenarios" / "baselines" / "itu-t-study-group.yaml"
 
 
@@ -100,8 +100,8 @@ def test_an_interrupted_sweep_resumes_with_no_run_lost_or_repeated(
     reference: tuple[Path, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path, table = reference
-    monkeypatch.setattr("sdo_sim.sweeps.executor_for", lambda *args: StopAfter(2))
-    monkeypatch.setattr("sdo_sim.sweeps.BATCHES_PER_WORKER", 6)  # batches of one run
+    monkeypatch.setattr("sdo_sim.experiment.sweeps.executor_for", lambda *args: StopAfter(2))
+    monkeypatch.setattr("sdo_sim.experiment.sweeps.BATCHES_PER_WORKER", 6)  # batches of one run
     with pytest.raises(SweepInterrupted, match=r"2 of 6 runs written .*--resume"):
         sweep(path, tmp_path / "cut", workers=1)
     assert len(pd.read_parquet(tmp_path / "cut" / "runs")) == 2
@@ -128,7 +128,7 @@ def test_a_killed_worker_loses_only_its_runs_and_resume_completes(
 ) -> None:
     path, table = reference
     monkeypatch.setattr(executors, "run_batch", _dies_on_run_3)  # the forked workers inherit it
-    monkeypatch.setattr("sdo_sim.sweeps.BATCHES_PER_WORKER", 3)
+    monkeypatch.setattr("sdo_sim.experiment.sweeps.BATCHES_PER_WORKER", 3)
     with pytest.raises(SweepError, match="a worker process died"):
         sweep(path, tmp_path / "killed", workers=2)
     written = pd.read_parquet(tmp_path / "killed" / "runs")

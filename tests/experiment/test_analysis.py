@@ -24,9 +24,9 @@ from sdo_sim.analysis import (
     response_table,
     sobol_indices,
 )
-from sdo_sim.sweeps import sweep
+from sdo_sim.experiment.sweeps import sweep
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BASELINE = ROOT / "scenarios" / "baselines" / "itu-t-study-group.yaml"
 #: Ishigami (a = 7, b = 0.1) on [-pi, pi]^3: SALib's tests/test_regression.py and Ishigami & Homma (1990).
 ISHIGAMI_S1 = [0.3139, 0.4424, 0.0]

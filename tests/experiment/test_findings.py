@@ -15,7 +15,7 @@ import pytest
 
 from sdo_sim.experiment import load_experiment
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXPERIMENTS = sorted((ROOT / "experiments").glob("*.yaml"))
 FINDINGS = ROOT / "docs" / "findings.md"
 COHESION = "blocs.east.cohesion"

@@ -2,7 +2,7 @@
 
 EMA Workbench's shape: the model is a plain run function (`sdo_sim.runner.run`), the experiment
 is declared beside it (`experiments/*.yaml`, `sdo_sim.experiment`), and the design
-(`sdo_sim.designs`) gives each run its factor values and its seed. Seeds come from one root seed
+(`sdo_sim.experiment.designs`) gives each run its factor values and its seed. Seeds come from one root seed
 through `numpy.random.SeedSequence.spawn`, one per replication index and the same in every design
 point: common random numbers, so a policy and its baseline are compared on paired runs. A run's
 result depends only on its scenario, factor values and seed, so the results are the same whatever
@@ -23,9 +23,9 @@ from typing import Any
 
 import pandas as pd
 
-from sdo_sim.executors import DaskExecutor, Executor, Job, LocalExecutor, RunDone, RunTask
+from sdo_sim.experiment.executors import DaskExecutor, Executor, Job, LocalExecutor, RunDone, RunTask
+from sdo_sim.experiment.store import SweepError, SweepStore
 from sdo_sim.parallel import check_workers
-from sdo_sim.sweep_store import SweepError, SweepStore
 
 #: (runs done, runs failed, runs to do, seconds so far), after each batch.
 Progress = Callable[[int, int, int, float], None]
@@ -123,9 +123,9 @@ def sweep(
     """Run every run of the experiment's design not yet in `out` and return all its runs, in run order.
 
     `experiment` is an experiment file's path or a loaded `Experiment`. Results are written as
-    batches complete (sweep_store.py); a run that raises is recorded as failed with its error."""
-    from sdo_sim import designs
-    from sdo_sim.experiment import load_experiment
+    batches complete (store.py); a run that raises is recorded as failed with its error."""
+    from sdo_sim.experiment import designs
+    from sdo_sim.experiment.spec import load_experiment
     from sdo_sim.scenario import load_scenario
 
     if not hasattr(experiment, "design"):
