@@ -20,7 +20,7 @@ def __getattr__(name: str) -> Any:
         from sdo_sim.scenario import load_scenario
 
         return load_scenario
-    if name == "sweep":  # the sweep engine (experiment/sweeps.py): sdo_sim.sweep(experiment, out, workers=...)
+    if name == "sweep":  # the sweep engine (experiment/sweeps.py): sdo_sim.sweep(experiment, out, ...)
         from sdo_sim.experiment.sweeps import sweep
 
         return sweep
