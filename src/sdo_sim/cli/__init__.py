@@ -1,14 +1,16 @@
 """The `sdo-sim` command: thin typer commands over importable functions, one module per family.
 
 Commands register themselves on `_util.app` when their module is imported below; a new command is a
-new module and its name in COMMANDS.
+new module with a HELP_ORDER (see _register).
 """
 
 from __future__ import annotations
 
 import importlib
 import os
+import pkgutil
 import sys
+from typing import Any
 
 import typer
 
@@ -17,10 +19,23 @@ from sdo_sim.errors import SdoSimError
 
 __all__ = ["app", "main"]
 
-#: Command modules, in the order --help lists their commands; importing one registers its commands.
-COMMANDS = ("ballots", "scenarios", "experiments")
-for _name in COMMANDS:
-    importlib.import_module(f"sdo_sim.cli.{_name}")
+
+def _register() -> None:
+    """Import every command module (its decorators register its commands), listed in HELP_ORDER.
+
+    A new command is a new module here with `HELP_ORDER`; no list to edit.
+    """
+    for info in pkgutil.iter_modules(__path__):
+        if not info.name.startswith("_"):
+            importlib.import_module(f"sdo_sim.cli.{info.name}")
+
+    def order(command: Any) -> int:
+        return getattr(sys.modules[command.callback.__module__], "HELP_ORDER", 100)
+
+    app.registered_commands.sort(key=order)  # stable: a module's commands keep their own order
+
+
+_register()
 
 
 def main() -> None:

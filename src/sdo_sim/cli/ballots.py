@@ -15,6 +15,9 @@ from sdo_sim.errors import BallotError
 from sdo_sim.inputs import InputError
 from sdo_sim.rules import tally as tally_ballot
 
+#: Where --help lists this module's commands (cli/__init__.py).
+HELP_ORDER = 10
+
 
 def read_json(path: str) -> tuple[str, Any]:
     """Read a JSON document from a file or `-` (standard input), bounded; decimals stay exact."""

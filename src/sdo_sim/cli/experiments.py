@@ -10,6 +10,9 @@ import typer
 
 from sdo_sim.cli._util import app
 
+#: Where --help lists this module's commands (cli/__init__.py).
+HELP_ORDER = 30
+
 
 @app.command()
 def sweep(

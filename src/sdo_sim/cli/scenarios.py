@@ -11,6 +11,9 @@ import typer
 from sdo_sim.cli._util import DATA_OPTION, EXIT_BAD_INPUT, app, error_line, fail, parse_sets
 from sdo_sim.errors import SdoSimError
 
+#: Where --help lists this module's commands (cli/__init__.py).
+HELP_ORDER = 20
+
 
 @app.command()
 def validate(
