@@ -22,14 +22,18 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
     if not sys.stderr.isatty():
         yield None
         return
-    weeks = TextColumn("week {task.completed}/{task.total}")
+    # The horizon is known only from the first update: until then the weeks column stays empty
+    # (rich would print the unknown total as "None").
+    weeks = TextColumn("{task.fields[weeks]}")
     columns = (TextColumn("{task.description}", markup=False), BarColumn(), weeks, TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(label, total=None)
+        task = bar.add_task(label, total=None, weeks="")
+        shown = [False]
 
         def update(week: int, total: int) -> None:
-            if week % 13 == 0 or week == total:
-                bar.update(task, completed=week, total=total)
+            if not shown[0] or week % 13 == 0 or week == total:
+                shown[0] = True
+                bar.update(task, completed=week, total=total, weeks=f"week {week}/{total}")
 
         yield update
 
