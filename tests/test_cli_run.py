@@ -284,3 +284,28 @@ def test_scenarios_shows_a_broken_scenario_with_its_error_and_skips_fragments(tm
     assert bad_setting.stderr.strip() == (
         "sdo-sim: error: SDO_SIM_MAX_INPUT_MB: expected a positive number of MiB, got 'abc'"
     )
+
+
+def test_scenarios_piped_gives_one_whole_line_per_scenario() -> None:
+    listing = sdo_sim("scenarios", str(ROOT / "scenarios"))  # captured: stdout is not a terminal
+    assert listing.returncode == 0, listing.stderr
+    lines = listing.stdout.splitlines()
+    assert lines[0].split("\t") == ["file", "name", "venues", "events", "description"]
+    rows = [line.split("\t") for line in lines[1:]]
+    assert all(len(row) == 5 for row in rows)
+    files = {row[0] for row in rows}
+    assert {"baselines/iso-technical-committee.yaml", "cases/5g-channel-coding.yaml"} <= files
+    assert all(len(line) > 80 for line in lines[1:3])  # never wrapped at a terminal's width
+
+
+@pytest.mark.parametrize("command", ["tally", "run", "sweep", "validate"])
+def test_help_shows_flags_without_a_value_and_formats_with_their_choices(command: str) -> None:
+    import os
+
+    shown = subprocess.run([sys.executable, "-m", "sdo_sim.cli", command, "--help"], capture_output=True,
+                           text=True, timeout=60, check=False, env={**os.environ, "COLUMNS": "200"})  # fmt: skip
+    assert shown.returncode == 0, shown.stderr
+    assert "<bool>" not in shown.stdout
+    choices = {"tally": "json|table", "run": "parquet|csv", "sweep": "local|dask"}
+    if command in choices:
+        assert choices[command] in shown.stdout

@@ -21,6 +21,23 @@ app = typer.Typer(
     help="sdo-sim: how standards development organisations decide, rule by rule.",
 )
 
+
+def _flags_take_no_value() -> None:
+    """typer (0.2x) writes `<bool>` beside every flag in --help as if it took a value: show nothing."""
+    from typer.core import TyperOption
+
+    shown = getattr(TyperOption, "display_type_rich", None)
+    if shown is None:  # older typer: flags were never labelled
+        return
+
+    def display_type_rich(self: TyperOption, ctx: Any) -> str | None:
+        return None if self.is_flag else shown(self, ctx)
+
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_flags_take_no_value()
+
 EXIT_BAD_INPUT = 2
 MAX_ERROR_LINES = 20
 MAX_ERROR_CHARS = 1000

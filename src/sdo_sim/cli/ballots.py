@@ -57,7 +57,8 @@ def tally(
         list[str], typer.Argument(help="Ballot JSON files (an object or a list); '-' reads stdin.")
     ],
     output: Annotated[
-        str, typer.Option("--format", help="json (default) or table.", case_sensitive=False)
+        str,
+        typer.Option("--format", metavar="json|table", help="json (default) or table.", case_sensitive=False),
     ] = "json",
 ) -> None:
     """Tally ballots under their SDO's rules and print the decisions as JSON."""

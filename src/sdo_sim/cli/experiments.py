@@ -19,7 +19,9 @@ def sweep(
     experiment: Annotated[Path, typer.Argument(help="The experiment file (YAML, experiments/).")],
     out: Annotated[Path, typer.Option("--out", help="Folder for the results (runs/, manifest.json).")],
     workers: Annotated[int | None, typer.Option("--workers", help="Processes (default: CPUs).")] = None,
-    backend: Annotated[str, typer.Option("--backend", help="local (default) or dask.")] = "local",
+    backend: Annotated[
+        str, typer.Option("--backend", metavar="local|dask", help="local (default) or dask.")
+    ] = "local",
     scheduler: Annotated[
         str | None, typer.Option("--scheduler", help="Address of a running Dask scheduler.")
     ] = None,

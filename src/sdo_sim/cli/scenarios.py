@@ -54,25 +54,39 @@ def list_scenarios(
     if not folder.is_dir():
         fail("scenarios", f"{folder}: no such folder")
     size_cap("scenario"), item_cap("scenario")  # a bad setting is an error, not an empty list
-    table = Table(title=Text(printable(f"Scenarios in {folder}")), show_lines=True, expand=True)
-    table.add_column("file", ratio=3, overflow="fold")
-    table.add_column("name", ratio=2, overflow="fold")
-    table.add_column("venues", no_wrap=True)
-    table.add_column("events", justify="right")
-    table.add_column("description", ratio=4, overflow="fold")
+    rows: list[tuple[str, ...]] = []
     for path in sorted(folder.rglob("*.yaml")):
         try:
             scenario = load_scenario(path)
         except SdoSimError as error:
             if not _meant_as_scenario(path):
                 continue  # a fragment such as common/blocs.yaml, meant to be extended
-            cells = (str(path.relative_to(folder)), "(does not load)", "", "", str(error))
+            rows.append((str(path.relative_to(folder)), "(does not load)", "", "", str(error)))
         else:
             venues = ", ".join(f"{v.id} ({v.kind})" for v in scenario.venues)
-            cells = (str(path.relative_to(folder)), scenario.name, venues, str(len(scenario.events)),
-                     scenario.description)  # fmt: skip
-        table.add_row(*(Text(printable(cell)) for cell in cells))  # user text is never markup
-    Console(width=max(Console().width, 120)).print(table)
+            rows.append((str(path.relative_to(folder)), scenario.name, venues, str(len(scenario.events)),
+                         scenario.description))  # fmt: skip
+    header = ("file", "name", "venues", "events", "description")
+    if not sys.stdout.isatty():  # piped: one whole line per scenario, tab-separated, for grep and cut
+        for row in (header, *rows):
+            print("\t".join(" ".join(printable(cell).split()) for cell in row))
+        return
+    console = Console()
+    if console.width < 100:  # too narrow for five columns: one block per scenario
+        for file, name, venues, events, description in rows:
+            console.print(Text(printable(file), style="bold"), Text(printable(f"  {name}")), sep="")
+            console.print(Text(printable(f"  venues: {venues}; events: {events}")))
+            console.print(Text(printable(f"  {description}")), "")
+        return
+    table = Table(title=Text(printable(f"Scenarios in {folder}")), show_lines=True, expand=True)
+    table.add_column("file", no_wrap=True)  # a path broken mid-word cannot be copied
+    table.add_column("name", ratio=2)
+    table.add_column("venues", ratio=2)
+    table.add_column("events", justify="right")
+    table.add_column("description", ratio=4)
+    for row in rows:
+        table.add_row(*(Text(printable(cell)) for cell in row))  # user text is never markup
+    console.print(table)
 
 
 def _meant_as_scenario(path: Path) -> bool:
@@ -95,13 +109,20 @@ def run(
     weeks: Annotated[
         int | None, typer.Option(help="Horizon in weeks (default: the scenario's).", min=1)
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="parquet (default) or csv.")] = "parquet",
+    fmt: Annotated[
+        str, typer.Option("--format", metavar="parquet|csv", help="parquet (default) or csv.")
+    ] = "parquet",
     positions: Annotated[
         bool, typer.Option("--positions", help="Also write every actor's position.")
     ] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace results already in --out.")] = False,
     plot: Annotated[bool, typer.Option("--plot", help="Also draw overview.png.")] = False,
-    sets: Annotated[list[str] | None, typer.Option("--set", help="Override a field: path=value.")] = None,
+    sets: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set", metavar="PATH=VALUE", help="Override a field, e.g. blocs.east.cohesion=0.9 (repeatable)."
+        ),
+    ] = None,
     data: Annotated[Path | None, DATA_OPTION] = None,
     max_memory: Annotated[
         float | None,
@@ -156,7 +177,12 @@ def calibrate(
     weeks: Annotated[
         int | None, typer.Option(help="Horizon in weeks (default: the scenario's).", min=1)
     ] = None,
-    sets: Annotated[list[str] | None, typer.Option("--set", help="Override a field: path=value.")] = None,
+    sets: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set", metavar="PATH=VALUE", help="Override a field, e.g. blocs.east.cohesion=0.9 (repeatable)."
+        ),
+    ] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Also write the table as CSV.")] = None,
 ) -> None:
     """Score a scenario against observed targets over seeds, or fit named fields to them (--fit)."""
