@@ -23,3 +23,13 @@ def test_the_summary_row_equals_the_one_built_from_the_tables(path: Path) -> Non
     for name, value in full.items():
         other = alone[name]
         assert other == value or (math.isnan(other) and math.isnan(value)), name
+
+
+def test_a_none_bloc_is_reported_only_when_some_actor_belongs_to_no_bloc() -> None:
+    iso = ROOT / "scenarios" / "baselines" / "iso-technical-committee.yaml"
+    alone = {"weeks": 104, "actors.NB-other.bloc": None, "actors.NB-other.ideal": [0.0, 0.0]}
+    for overrides, expected in (({"weeks": 104}, set()), (alone, {"approval_rate.none", "posts_share.none"})):
+        full = run(iso, 3, overrides=overrides).summary.iloc[0].to_dict()
+        row = run_metrics(iso, 3, overrides=overrides)
+        assert {name for name in row if name.endswith(".none")} == expected
+        assert list(row) == list(full)

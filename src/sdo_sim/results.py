@@ -43,7 +43,7 @@ POSITION_WORDS = {YES: "yes", NO: "no", ABSTAIN: "abstain", ABSENT: "absent"}
 TABLES = ("proposals", "decisions", "positions", "timeseries", "events", "posts", "summary")
 POST_TYPES: dict[str, Any] = {"venue": str, "post": str, "holder": str, "bloc": str, "start": "int64",
                               "end": "Int64"}  # fmt: skip
-__all__ = ["OutputError", "RunResult", "collect", "summarise", "write"]
+__all__ = ["OutputError", "RunResult", "collect", "summarise", "summary_blocs", "write"]
 
 
 @dataclass
@@ -182,14 +182,23 @@ def summarise(
     failed = voted["outcome"].isin(VOTE_FAILURES)
     blocked = voted[failed & (voted["yes"] > voted["no"])]
     row["blocked_by_minority"] = len(blocked)
-    for bloc in [*model.scenario.blocs, ""]:
+    blocs = summary_blocs(model.scenario)
+    for bloc in blocs:
         mine = decided[decided["bloc"] == bloc]
         label = bloc or "none"
         row[f"approval_rate.{label}"] = float(mine["approved"].mean()) if len(mine) else float("nan")
     shares = model.posts_share()
-    for bloc in [*model.scenario.blocs, ""]:
+    for bloc in blocs:
         row[f"posts_share.{bloc or 'none'}"] = shares.get(bloc, 0.0)
     return row
+
+
+def summary_blocs(scenario: Any) -> list[str]:
+    """The blocs a summary reports: the scenario's, then "" (shown as `none`) only if some actor,
+    from the start or added by a surge, belongs to no bloc; no event takes an actor out of a bloc."""
+    specs = [*scenario.actors, *(spec for event in scenario.events for spec in getattr(event, "add", []))]
+    unaffiliated = any(spec.bloc is None and spec.count > 0 for spec in specs)
+    return [*scenario.blocs, *([""] if unaffiliated else [])]
 
 
 def csv_float(value: float) -> str:

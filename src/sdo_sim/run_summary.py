@@ -11,7 +11,7 @@ import json
 import statistics
 from typing import TYPE_CHECKING, Any
 
-from sdo_sim.results import VOTE_FAILURES, VOTED
+from sdo_sim.results import VOTE_FAILURES, VOTED, summary_blocs
 
 if TYPE_CHECKING:
     from sdo_sim.model import SDOModel
@@ -52,9 +52,10 @@ def summary_row(model: SDOModel, manifest: dict[str, Any]) -> dict[str, Any]:
     by_bloc: dict[str, list[bool]] = {}
     for proposal in decided:
         by_bloc.setdefault(model.bloc_name(proposal.bloc), []).append(bool(proposal.approved))
-    for bloc in [*model.scenario.blocs, ""]:
+    blocs = summary_blocs(model.scenario)
+    for bloc in blocs:
         row[f"approval_rate.{bloc or 'none'}"] = _rate(by_bloc.get(bloc, []))
     shares = model.posts_share()
-    for bloc in [*model.scenario.blocs, ""]:
+    for bloc in blocs:
         row[f"posts_share.{bloc or 'none'}"] = shares.get(bloc, 0.0)
     return row

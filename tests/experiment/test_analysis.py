@@ -214,7 +214,9 @@ def test_sdo_sim_analyze_writes_tables_and_figures(swept: Path) -> None:
 def test_a_real_sobol_or_morris_sweep_is_analysed_from_its_manifest(kind: str, tmp_path: Path) -> None:
     # the manifest keeps the experiment's settings: the analysis rebuilds SALib's problem from them,
     # and Morris's unrounded points for a whole-number factor (actors.MS-east.count)
-    (tmp_path / "short.yaml").write_text(f"extends: {BASELINE}\nweeks: 104\n")
+    # one actor in no bloc, holding no post, makes posts_share.none a metric that does not vary
+    loner = "events: [{week: 100, kind: surge, add: [{id: LONER, kind: delegation, ideal: [0, 0]}]}]\n"
+    (tmp_path / "short.yaml").write_text(f"extends: {BASELINE}\nweeks: 104\n{loner}")
     path = tmp_path / f"{kind}.yaml"
     path.write_text(
         f"name: {kind}\nscenario: short.yaml\nfactors:\n  - {{path: blocs.east.cohesion, range: {{low: 0, high: 1}}}}\n"

@@ -59,7 +59,8 @@ def test_defaults_keep_every_metric_and_one_replication(tmp_path: Path) -> None:
     experiment = load_experiment(write(tmp_path, COHESION))
     assert experiment.replications == 1 and experiment.seed == 0 and experiment.description == ""
     assert experiment.metrics == summary_metrics(load_scenario(ITU))
-    assert "approval_rate.east" in experiment.metrics and "posts_share.none" in experiment.metrics
+    # every actor of the baseline is in a bloc: no `.none` columns (sdo_sim.results.summary_blocs)
+    assert "approval_rate.east" in experiment.metrics and "posts_share.none" not in experiment.metrics
 
 
 def test_the_metrics_are_the_summary_columns_a_run_writes() -> None:

@@ -37,7 +37,8 @@ MAX_REPLICATIONS = 10_000
 #: the others (scenario, seed, weeks, overrides) name the run, which a sweep records its own way.
 METRICS = ("proposals", "decided", "approved", "approval_rate", "median_weeks_to_decision", "decisions",
            "defections", "blocked_by_minority")  # fmt: skip
-#: Summary columns written once per bloc of the scenario, and once for actors in none (`.none`).
+#: Summary columns written once per bloc of the scenario, and once for actors in no bloc (`.none`)
+#: when the scenario has any (sdo_sim.results.summary_blocs).
 PER_BLOC = ("approval_rate", "posts_share")
 
 
@@ -233,7 +234,9 @@ def power_of_two(n: int) -> int:
 
 def summary_metrics(scenario: Scenario) -> list[str]:
     """The summary columns a run of `scenario` writes that measure it, in the summary's order."""
-    blocs = [*scenario.blocs, "none"]
+    from sdo_sim.results import summary_blocs
+
+    blocs = [bloc or "none" for bloc in summary_blocs(scenario)]
     return [*METRICS, *(f"{name}.{bloc}" for name in PER_BLOC for bloc in blocs)]
 
 
