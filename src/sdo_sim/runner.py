@@ -55,6 +55,9 @@ def simulate(
     max_memory_gb: float | None = None,
 ) -> tuple[SDOModel, dict[str, Any]]:
     """The finished model of one run and its manifest (the scenario, hash, seed and overrides)."""
+    # where the scenario came from, so that a report can state its rules (sdo-sim report)
+    source = None if isinstance(scenario, Scenario) else str(Path(scenario).resolve())
+    data = None if data_file is None else str(Path(data_file).resolve())
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario, overrides, data_file=data_file)
     elif overrides:
@@ -89,6 +92,8 @@ def simulate(
     manifest = {
         "scenario": scenario.name,
         "scenario_hash": scenario_hash(scenario),
+        "scenario_file": source,
+        "data_file": data,
         "seed": seed,
         "weeks": scenario.weeks,
         "sdo_sim_version": __version__,

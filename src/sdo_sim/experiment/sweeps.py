@@ -179,6 +179,7 @@ def sweep(
             "design": experiment.design.model_dump(mode="json"),
             "settings": experiment.model_dump(mode="json"),  # the whole experiment, for sdo-sim analyze
             "source": str(experiment.source),
+            "scenario_file": str(experiment.scenario_path.resolve()),  # for sdo-sim report
             "factors": [f.path for f in experiment.factors],
             "replications": experiment.replications,
             "root_seed": experiment.seed,
