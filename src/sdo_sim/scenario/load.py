@@ -201,6 +201,7 @@ def validate(raw: dict[str, Any], source: str, layers: list[Layer] | None = None
 def scenario_hash(scenario: Scenario) -> str:
     """A stable hash of the validated scenario (what a run's manifest records)."""
     data = scenario.model_dump(mode="json")
+    data.pop("levers", None)  # the dashboard's controls change nothing in a run: same hash with or without
     for spec in [*data["actors"], *(spec for event in data["events"] for spec in event.get("add", []))]:
         if not spec["per_actor"]:
             del spec["per_actor"]  # added later: the scenarios that leave it empty keep their hash

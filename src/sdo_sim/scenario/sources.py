@@ -120,7 +120,9 @@ def merge_layers(layers: list[Layer]) -> dict[str, Any]:
     """The fields of every layer, each child's over its base's."""
     merged: dict[str, Any] = {}
     for layer in reversed(layers):
-        merged = merge(merged, layer.data)
+        # a file's `levers` are its own: a base's may name fields the extending file has replaced
+        data = layer.data if layer is layers[0] else {k: v for k, v in layer.data.items() if k != "levers"}
+        merged = merge(merged, data)
     return merged
 
 
