@@ -12,7 +12,7 @@ The utility of actor i for proposal p (docs/ODD.md, "Positions"):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -48,6 +48,14 @@ class Population:
     subsidiaries: np.ndarray
     is_firm: np.ndarray
     sanctions: np.ndarray  # (n,) what each actor's defections have added to its threshold
+    home_states: np.ndarray = field(init=False, repr=False)  # (h,) the firms' home states, sorted
+    home_slot: np.ndarray = field(init=False, repr=False)  # (n,) each firm's row in it, -1 for none
+
+    def __post_init__(self) -> None:
+        # the home states of firms, found once per rebuild rather than once per gate
+        pressured = self.home >= 0
+        self.home_states = np.unique(self.home[pressured])
+        self.home_slot = np.where(pressured, np.searchsorted(self.home_states, self.home), -1)
 
     @classmethod
     def build(
@@ -122,13 +130,12 @@ class Population:
         own = self._deterministic(idx, proposal, weights, base)
         if weights.noise:
             own = own + weights.noise * rng.standard_normal(len(idx))
-        home = self.home[idx]
-        pressured = home >= 0
+        slot = self.home_slot[idx]
+        pressured = slot >= 0
         if pressured.any():
             alpha = self.alignment[idx][pressured]
             # firms of one home state share its utility: computed once per home, not once per firm
-            homes, which = np.unique(home[pressured], return_inverse=True)
-            state = self._deterministic(homes, proposal, weights, base)[which]
+            state = self._deterministic(self.home_states, proposal, weights, base)[slot[pressured]]
             own[pressured] = (1.0 - alpha) * own[pressured] + alpha * state
         return own
 
