@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -415,6 +416,45 @@ def surge_counter(tables: Tables) -> dict[str, str]:
     return {"surge-counter-3gpp": table_text, "surge-counter-answer": answer}
 
 
+CANDIDATES = "venues.tsg.election_candidates"
+
+
+def surge_contested(tables: Tables) -> dict[str, str]:
+    """Q2, robustness: the surge's paired gain at 1.03, 2 and 3 candidates per post, by east cohesion."""
+    table = tables["surge-contested-3gpp"]
+    table = table.assign(**{SURGE: table[SURGE] * BRANCHES})
+    metrics = [*BLOCS, "posts_share.east"]
+    gains = paired(table, SURGE, 0, metrics, by=[CANDIDATES, COHESION])
+    table_text = ci_table(gains, [CANDIDATES, COHESION], ["candidates per post", "east cohesion"], [
+        Column("posts_share.east", "surge's change in the east's share of posts", 3, True),
+        Column("approval_rate.east", "in the east's approval rate", 3, True),
+        Column("approval_rate.west", "in the west's", 3, True),
+    ])  # fmt: skip
+    posts = rows_of(gains, "posts_share.east")
+    spans = []
+    for n, part in posts.groupby(CANDIDATES):
+        spans.append(f"{number(part['mean'].min(), 2, True)} to {number(part['mean'].max(), 2, True)} at "
+                     f"{level(n)} candidates")  # fmt: skip
+    answer = (
+        f"With contested elections the surge of {level(table[SURGE].max())} memberships wins more posts: "
+        f"over the three cohesion levels its change in the east's share of posts is {'; '.join(spans)}. "
+        f"Its change in the east's approval rate stays {across(gains, 'approval_rate.east')}."
+    )
+    low, high = sorted(table[CANDIDATES].unique())[0], sorted(table[CANDIDATES].unique())[-1]
+    q = "surge-counter"
+    for c in sorted(table[COHESION].unique()):
+        at = {COHESION: c}
+        claim(q, f"contested elections amplify the surge's posts at cohesion {level(c)}",
+              value(gains, "posts_share.east", {**at, CANDIDATES: high})["low"]
+              > value(gains, "posts_share.east", {**at, CANDIDATES: low})["high"])  # fmt: skip
+    for n, part in posts.groupby(CANDIDATES):
+        claim(q, f"at {level(n)} candidates cohesion moves the surge's posts by under 0.1",
+              part["mean"].max() - part["mean"].min() < 0.1)  # fmt: skip
+    claim(q, "approvals move by under 0.05 at any candidates level",
+          rows_of(gains, "approval_rate.east")["mean"].abs().max() < 0.05)  # fmt: skip
+    return {"surge-contested-3gpp": answer + "\n\n" + table_text}
+
+
 TAP = "events.0.tap_share"
 
 
@@ -662,6 +702,72 @@ def theses(tables: Tables) -> dict[str, str]:
     return {"theses-itu-t": table_text, "theses-answer": "\n".join(lines)}
 
 
+SOBOL_FACTORS = {COHESION: "east cohesion", AFFINITY: "political weight", MERIT: "merit"}
+SOBOL_METRICS = {ADVANTAGE: "east's advantage", "approval_rate.west": "west's approval",
+                 "approval_rate.east": "east's approval"}  # fmt: skip
+
+
+def sobol_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Sobol S1 and ST (SALib, 95 % bootstrap intervals) of each metric of a Saltelli sweep, one row per
+    metric × factor; each point has one run, so failed runs (none expected) cannot be left out."""
+    from sdo_sim.analysis import sobol_indices
+
+    ordered = table.sort_values("run")
+    if (ordered["status"] != "ok").any():
+        raise SystemExit("a Sobol sweep with failed runs cannot be analysed: rerun it")
+    bounds = [[float(ordered[f].min()), float(ordered[f].max())] for f in SOBOL_FACTORS]
+    problem = {"num_vars": len(SOBOL_FACTORS), "names": list(SOBOL_FACTORS), "bounds": bounds}
+    parts = []
+    for metric in SOBOL_METRICS:
+        frame = sobol_indices(problem, ordered[metric].to_numpy(float), confidence=LEVEL, seed=1)
+        parts.append(frame.assign(metric=metric))
+    return pd.concat(parts, ignore_index=True)
+
+
+def sensitivity(tables: Tables) -> dict[str, str]:
+    """Q7: which contested parameter drives the east's advantage? Sobol indices, ITU-T and 3GPP."""
+    plt = _pyplot()
+    venues = {"itu-t": VENUES["itu-t"], "3gpp": VENUES["3gpp"]}
+    fig, axes = plt.subplots(1, 2, figsize=(15, 7), sharey=True, constrained_layout=True)
+    fig.suptitle("Which contested parameter drives the east's advantage? (Sobol indices)")
+    lines = ["| venue | metric | factor | first order S1 | total order ST |", "|---|---|---|---:|---:|"]
+    sentences = []
+    for ax, (venue, title) in zip(axes, venues.items(), strict=True):
+        frame = sobol_table(tables[f"sobol-{venue}"])
+        for row in frame.itertuples(index=False):
+            s1 = f"{number(row.S1, 2)} ± {number(row.S1_conf, 2)}"
+            st = f"{number(row.ST, 2)} ± {number(row.ST_conf, 2)}"
+            lines.append(
+                f"| {title} | {SOBOL_METRICS[row.metric]} | {SOBOL_FACTORS[row.factor]} | {s1} | {st} |"
+            )
+        adv = frame[frame["metric"] == ADVANTAGE].set_index("factor")
+        x = np.arange(len(SOBOL_FACTORS))
+        bars = ((-0.2, "S1", "first order (alone)", COLOURS["mixed"]),
+                (0.2, "ST", "total (with interactions)", COLOURS["all"]))  # fmt: skip
+        for offset, key, label, colour in bars:
+            values = adv.loc[list(SOBOL_FACTORS), key]
+            errors = adv.loc[list(SOBOL_FACTORS), f"{key}_conf"]
+            ax.bar(x + offset, values, 0.4, yerr=errors, capsize=6, color=colour, label=label)
+        ax.set_xticks(x, list(SOBOL_FACTORS.values()))
+        ax.set(title=title, ylabel="share of the variance of the east's advantage", ylim=(0, 1))
+        ax.legend(loc="upper right")
+        top = adv["ST"].idxmax()
+        alone = float(adv["S1"].sum())
+        runs = len(tables[f"sobol-{venue}"])
+        others = " and ".join(f"{number(adv.loc[f, 'ST'], 2)} ± {number(adv.loc[f, 'ST_conf'], 2)} for "
+                              f"{SOBOL_FACTORS[f]}" for f in SOBOL_FACTORS if f != top)  # fmt: skip
+        sentences.append(
+            f"- **{title}** ({runs:,} runs): {SOBOL_FACTORS[top]} drives the east's advantage most, total "
+            f"index {number(adv.loc[top, 'ST'], 2)} ± {number(adv.loc[top, 'ST_conf'], 2)}, "
+            f"against {others}; "
+            f"the three factors alone (first order) explain {number(alone, 2)} of its variance, the rest is "
+            "their interactions and the runs' own chance."
+        )
+        claim("sensitivity", f"{venue}: political weight drives the east's advantage most", top == AFFINITY)
+    save(fig, "sensitivity")
+    return {"sensitivity-answer": "\n".join(sentences), "sensitivity-indices": "\n".join(lines)}
+
+
 # ----------------------------------------------------------------------------------------------
 # Running
 # ----------------------------------------------------------------------------------------------
@@ -681,8 +787,9 @@ class Question(NamedTuple):
 QUESTIONS = [
     Question("bloc-cohesion", tuple(f"bloc-cohesion-{v}" for v in VENUES), bloc_cohesion,
              ("bloc-cohesion-answer", *(f"bloc-cohesion-{v}" for v in VENUES)), "bloc-cohesion"),
-    Question("surge-counter", ("surge-counter-3gpp",), surge_counter,
-             ("surge-counter-answer", "surge-counter-3gpp"), "surge-counter-3gpp"),
+    Question("surge-counter", ("surge-counter-3gpp", "surge-contested-3gpp"),
+             lambda tables: {**surge_counter(tables), **surge_contested(tables)},
+             ("surge-counter-answer", "surge-counter-3gpp", "surge-contested-3gpp"), "surge-counter-3gpp"),
     Question("tap-for-all", ("tap-for-all-itu-t",), tap_for_all, ("tap-for-all-answer", "tap-for-all-itu-t"),
              "tap-for-all-itu-t"),
     Question("affiliates", ("affiliates-3gpp",), affiliates, ("affiliates-answer", "affiliates-3gpp"),
