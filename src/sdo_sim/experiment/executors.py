@@ -58,8 +58,10 @@ def write_tables(job: Job, index: int, result: RunResult) -> None:
 
 def run_batch(job: Job, batch: Sequence[RunTask]) -> list[RunDone]:
     """Run each task of a batch; a run that raises is returned as failed with its error, never dropped."""
+    from sdo_sim.positions import use_compiled
     from sdo_sim.runner import run, run_metrics
 
+    use_compiled()  # many runs per process: the compiled kernels pay here (the same results either way)
     done: list[RunDone] = []
     for index, seed, overrides in batch:
         start = time.perf_counter()
@@ -135,6 +137,9 @@ class LocalExecutor:
             for batch in batches:
                 yield run_batch(job, batch)
             return
+        from sdo_sim.positions import use_compiled
+
+        use_compiled()  # compiled once here, before the fork: every worker inherits the kernels
         self.pool = ProcessPoolExecutor(self.workers, mp_context=start_context(), initializer=_hold,
                                         initargs=(job,))  # fmt: skip
         pending: set[Future[list[RunDone]]] = set()

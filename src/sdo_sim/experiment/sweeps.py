@@ -101,7 +101,7 @@ def _versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     found = {"python": platform.python_version()}
-    for package in ("sdo-sim", "mesa", "numpy", "pandas", "pyarrow", "SALib", "dask", "distributed"):
+    for package in ("sdo-sim", "mesa", "numpy", "numba", "pandas", "pyarrow", "SALib", "dask", "distributed"):
         try:
             found[package] = version(package)
         except PackageNotFoundError:
