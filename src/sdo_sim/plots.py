@@ -140,7 +140,7 @@ def approval_by_bloc(
     splits = split_weeks(events, weeks)
     periods = segments(splits, weeks)
     order = bloc_order(blocs, proposals, baseline)
-    fig = canvas(target, (16, 7))
+    fig = canvas(target, (14, 6.5))
     over_time, by_period = fig.subplots(1, 2, width_ratios=[1.6, 1])
     x = np.arange(weeks)
     counts = {bloc: _approval_arrays(proposals, bloc, weeks, splits) for bloc in order}
