@@ -31,8 +31,11 @@ from sdo_sim.scenario import Scenario, load_scenario
 SIDES = ("as is", "changed")
 #: Columns of a run's proposals table the dashboard draws and exports.
 PROPOSAL_COLUMNS = ["proposal", "venue", "bloc", "submitted", "decided", "weeks_to_decision", "outcome",
-                    "approved", "stage", "procedure"]  # fmt: skip
-TABLES = ("summary", "proposals", "timeseries", "posts", "events")
+                    "approved", "stage", "procedure", "gates"]  # fmt: skip
+#: Columns of a run's decisions table the stage figure needs (the reason sentences stay out: they are long).
+DECISION_COLUMNS = ["decision", "week", "venue", "proposal", "stage", "procedure", "approved", "outcome",
+                    "yes", "no"]  # fmt: skip
+TABLES = ("summary", "proposals", "decisions", "timeseries", "posts", "events")
 MAX_RUNS = 200
 #: A task: scenario file, its overrides (sorted path/value pairs), replication index, seed.
 Task = tuple[str, tuple[tuple[str, Any], ...], int, int]
@@ -66,10 +69,23 @@ def run_task(task: Task) -> dict[str, pd.DataFrame]:
     return {
         "summary": result.summary.assign(**tag),
         "proposals": result.proposals[PROPOSAL_COLUMNS].assign(**tag),
+        "decisions": result.decisions[DECISION_COLUMNS].assign(**tag),
         "timeseries": result.timeseries.assign(**tag),
         "posts": result.posts.assign(**tag),
         "events": result.events.assign(**tag),
     }
+
+
+def _watch(parent: int) -> None:
+    """Worker initialiser: end this worker when the server that forked it is gone (even killed outright)."""
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 # --- the workers ------------------------------------------------------------------------------------------
@@ -82,7 +98,8 @@ class Workers:
         self.workers = max(1, workers)
         self.pool: ProcessPoolExecutor | None = None
         if self.workers > 1:
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=start_context())
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=start_context(), initializer=_watch,
+                                            initargs=(os.getpid(),))  # fmt: skip
             # with fork, the first submit starts every worker: now, while this process has one thread
             self.pool.submit(os.getpid).result()
 
@@ -110,7 +127,7 @@ class Workers:
     def close(self) -> None:
         """Stop the workers."""
         if self.pool is not None:
-            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
 
 

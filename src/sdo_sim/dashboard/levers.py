@@ -106,7 +106,7 @@ def _cohesion(bloc: str) -> Lever:
         min=0,
         max=1,
         step=0.05,
-        help=f"Chance that a {bloc} member takes the bloc's line rather than its own.",
+        help=f"Chance that a member of the {bloc} bloc takes its line rather than its own.",
     )
 
 
