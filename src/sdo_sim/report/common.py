@@ -118,10 +118,6 @@ def set_options(overrides: dict[str, Any]) -> list[str]:
     return options
 
 
-def scenario_hash_of(scenario: Scenario | None) -> str | None:
-    return None if scenario is None else scenario_hash(scenario)
-
-
 def default_output(folder: Path) -> Path:
     """Where a report goes when no --output is given: beside the folder, named after it."""
     resolved = folder.resolve()
