@@ -218,16 +218,18 @@ def Tables(task: Any) -> None:
 
 
 @solara.component
-def Rules() -> None:
-    """The rules in force for each venue of the scenario, in words, with their clauses."""
-    scenario = ensemble.scenario(scenario_path.value)
-    for heading, lines in words.rules_in_words(scenario):
-        solara.Markdown(f"### {heading}")
-        solara.HTML(
-            tag="ul",
-            classes=["sdo-rules"],
-            unsafe_innerHTML="".join(f"<li>{solara_markdown(line)}</li>" for line in lines),
-        )
+def Rules(changes: dict[str, Any]) -> None:
+    """The rules in force for each venue, with the room's change applied, in words, with their clauses."""
+    from sdo_sim.report.rules import rules_in_words
+
+    scenario = ensemble.scenario(scenario_path.value, tuple(sorted(changes.items())))
+    venues: dict[str, list[str]] = {}
+    for rule in rules_in_words(scenario):
+        venues.setdefault(rule.venue, []).append(f"**{rule.stage}**: {rule.text} ({rule.clause})")
+    for venue, lines in venues.items():
+        solara.Markdown(f"### {venue}")
+        items = "".join(f"<li>{solara_markdown(line)}</li>" for line in lines)
+        solara.HTML(tag="ul", classes=["sdo-rules"], unsafe_innerHTML=items)
 
 
 def solara_markdown(line: str) -> str:
@@ -330,7 +332,7 @@ def Page() -> None:
         with solara.lab.Tab(TABS[0]):
             Compare(compared, change)
         with solara.lab.Tab(TABS[1]):
-            Rules()
+            Rules(changes)
         with solara.lab.Tab(TABS[2]):
             if on_ballot:
                 Ballot(one_run)
