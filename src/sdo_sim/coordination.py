@@ -66,10 +66,23 @@ def align(
     rng: np.random.Generator,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(utilities acted on, defectors): followers (chance cohesion) take the line unless too far from it."""
+    acted, defects, _ = follow(pop, idx, utility, proposal, weights, rng)
+    return acted, defects
+
+
+def follow(
+    pop: Population,
+    idx: np.ndarray,
+    utility: np.ndarray,
+    proposal: Proposal,
+    weights: Positions,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`align`, and who followed the line: what a run's `positions` table records (reasons.py)."""
     bloc = pop.bloc[idx]
     follows = rng.random(len(idx)) < pop.cohesion[bloc]
     if not follows.any():
-        return utility, follows
+        return utility, follows, follows
     lines = line_utilities(pop, proposal, weights)
     line = lines[bloc]
     defects = follows & (np.abs(utility - line) > pop.defection_threshold[bloc] + pop.sanctions[idx])
@@ -80,7 +93,7 @@ def align(
     acted[follows & (stance == YES)] = np.maximum(utility, reach)[follows & (stance == YES)]
     acted[follows & (stance == NO)] = np.minimum(utility, -reach)[follows & (stance == NO)]
     acted[follows & (stance == ABSTAIN)] = 0.0
-    return acted, defects
+    return acted, defects, follows
 
 
 def sanction(pop: Population, idx: np.ndarray, defects: np.ndarray, stance: np.ndarray) -> np.ndarray:

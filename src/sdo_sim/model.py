@@ -22,6 +22,7 @@ from sdo_sim.forum import Forum
 from sdo_sim.leadership import POST_TITLES, PostLog
 from sdo_sim.population import Population
 from sdo_sim.proposals import Proposal
+from sdo_sim.reasons import Reasons
 from sdo_sim.scenario.schema import ActorOverride, ActorSpec, Draw, Scenario, ScriptedProposal
 from sdo_sim.scripted import Script, fix, proponent_for
 from sdo_sim.submissions import flooded_quality
@@ -49,6 +50,7 @@ class SDOModel(mesa.Model):
         super().__init__(seed=scenario.seed if seed is None else seed)
         self.scenario = scenario.model_copy(deep=True)  # events change it; the caller's stays intact
         self.record_positions = record_positions
+        self.reasons = Reasons() if record_positions else None  # why each took its position (reasons.py)
         self.week = 0
         self.proposals: list[Proposal] = []
         self.outcomes = {"approved": 0, "failed": 0}  # kept by Venue.finish, read weekly

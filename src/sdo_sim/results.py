@@ -40,7 +40,7 @@ DECISION_TYPES: dict[str, Any] = {
 #: and binary noise (0.49999999999999983 for 0.5) lies beyond them. Parquet keeps full precision.
 CSV_DIGITS = 10
 POSITION_WORDS = {YES: "yes", NO: "no", ABSTAIN: "abstain", ABSENT: "absent"}
-TABLES = ("proposals", "decisions", "positions", "timeseries", "events", "posts", "summary")
+TABLES = ("proposals", "decisions", "positions", "acts", "timeseries", "events", "posts", "summary")
 POST_TYPES: dict[str, Any] = {"venue": str, "post": str, "holder": str, "bloc": str, "start": "int64",
                               "end": "Int64"}  # fmt: skip
 __all__ = ["OutputError", "RunResult", "collect", "summarise", "summary_blocs", "write"]
@@ -61,6 +61,7 @@ class RunResult:
         default_factory=lambda: pd.DataFrame({name: [] for name in POST_TYPES}).astype(POST_TYPES)
     )
     tables: tuple[str, ...] = field(default=TABLES)
+    acts: pd.DataFrame | None = None  # what posts did to proposals, kept with the positions (reasons.py)
 
 
 def _blocs_with(model: SDOModel, lines: Any, stance: int) -> str:
@@ -137,13 +138,20 @@ def collect(model: SDOModel, manifest: dict[str, Any]) -> RunResult:
     for row in rows:
         row["holder"] = pop.names[row["holder"]]  # type: ignore[index]
     posts = pd.DataFrame(rows, columns=list(POST_TYPES)).astype(POST_TYPES)
-    return RunResult(proposals, decisions, timeseries, summary, manifest, positions, events, posts=posts)
+    acts = model.reasons.acts_table(pop.names) if model.reasons is not None else None
+    return RunResult(proposals, decisions, timeseries, summary, manifest, positions, events, posts=posts,
+                     acts=acts)  # fmt: skip
 
 
 def _positions(model: SDOModel) -> pd.DataFrame:
+    from sdo_sim.reasons import COLUMN_TYPES
+
+    why = model.reasons
     if not model.position_chunks:
         empty = {"decision": "int64", "actor": str, "bloc": str, "position": str}
+        empty.update(COLUMN_TYPES if why is not None else {})
         return pd.DataFrame({name: [] for name in empty}).astype(empty)
+    terms = why.columns() if why is not None else {}  # why each took its position, row for row (reasons.py)
     ids = np.concatenate([np.full(len(idx), d) for d, idx, _, _ in model.position_chunks])
     actors = np.concatenate([idx for _, idx, _, _ in model.position_chunks])
     stances = np.concatenate([s for _, _, s, _ in model.position_chunks])
@@ -155,7 +163,7 @@ def _positions(model: SDOModel) -> pd.DataFrame:
     for code, word in POSITION_WORDS.items():
         position[stances == code] = word
     return pd.DataFrame({"decision": ids, "actor": names[actors], "bloc": blocs[bloc_at_decision],
-                         "position": position})  # fmt: skip
+                         "position": position, **terms})  # fmt: skip
 
 
 def summarise(

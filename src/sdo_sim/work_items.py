@@ -99,7 +99,8 @@ def read_room(venue: Venue, item: WorkItem, present: np.ndarray | None = None) -
         ipr_term(idx, item.ipr[k], item.stakes, weights.ipr_own, weights.ipr_concentration)
         for k in range(len(item.alternatives))
     ])  # fmt: skip
-    own = np.array([pop.utilities(idx, alt, weights, rng) for alt in item.alternatives]) + patents
+    plain = np.array([pop.utilities(idx, alt, weights, rng) for alt in item.alternatives])
+    own = plain + patents
     blocs = len(pop.cohesion)
     lines = np.array([
         line_utilities(pop, alt, weights) + bloc_ipr(pop.bloc[idx], blocs, patents[k])
@@ -123,6 +124,8 @@ def read_room(venue: Venue, item: WorkItem, present: np.ndarray | None = None) -
     if len(seen):
         np.add.at(pop.sanctions, seen, pop.discipline[pop.bloc[seen]])
         model.defections += len(seen)
+    if model.reasons is not None:  # why each member takes its position (reasons.py)
+        model.reasons.seen_item(item.alternatives, idx, plain, patents, acted, follows, defects, favourite)
     return Reading(item, idx, acted, present, own)
 
 
@@ -186,6 +189,8 @@ def decide(venue: Venue, items: list[WorkItem], week: int) -> None:
     for group in bargains:
         holders = package_holders(group)
         group = [on_business(reading, holders) for reading in group]
+        if venue.model.reasons is not None:
+            venue.model.reasons.bargain(group, holders)
         if not broker(venue, group, week, holders):
             open_.extend(group)
     for reading in open_:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sdo_sim.coordination import align, sanction
+from sdo_sim.coordination import follow, sanction
 from sdo_sim.editing import pull
 from sdo_sim.leadership import biased_tolerance, chair_stance, defers
 from sdo_sim.population import ABSENT, ABSTAIN, NO, YES
@@ -162,13 +162,15 @@ class Venue(ABC):
         pop = model.population
         model.positions_computed += len(idx)
         weights = model.scenario.positions
-        utility = pop.utilities(idx, proposal, weights, model.rng)
-        utility, defects = align(pop, idx, utility, proposal, weights, model.rng)
+        own = pop.utilities(idx, proposal, weights, model.rng)
+        utility, defects, follows = follow(pop, idx, own, proposal, weights, model.rng)
         stance = pop.stances(idx, utility, weights)
         if attend is not None:
             stance[~pop.present(idx, model.rng, attend)] = ABSENT
         if defects.any():
             model.defections += len(sanction(pop, idx, defects, stance))
+        if model.reasons is not None:  # why each took its position, kept with the positions (reasons.py)
+            model.reasons.seen(proposal, idx, own, utility, follows, defects)
         return utility, stance
 
     def record(
@@ -209,6 +211,8 @@ class Venue(ABC):
             bloc = model.population.bloc[idx]  # the bloc at the time of the decision
             model.position_chunks.append((decision_id, idx.copy(), stance.copy(), bloc))
             model.positions_recorded += len(idx)
+            if model.reasons is not None:
+                model.reasons.attach(self, week, decision_id, proposal, stage, procedure, idx, stance)
         return decision
 
     def finish(self, proposal: Proposal, week: int, outcome: str, approved: bool) -> None:
@@ -276,12 +280,16 @@ class Venue(ABC):
         """A drafting meeting the editor attends: the text drifts toward it, and a supporting editor
         may complete a second step (editing.py; Teleanu 2021, line 954)."""
         spec, pop = self.spec, self.model.population
+        before, sped = proposal.point, False
         if spec.editor_pull:
             proposal.point = pull(proposal.point, pop.ideal[editor], spec.editor_pull)
         if spec.editor_speed and proposal.drafting_left > 0 and self.model.rng.random() < spec.editor_speed:
             _, stance = self.stances(np.array([editor], dtype=np.int64), proposal, attend=None)
             if stance[0] == YES:
                 proposal.drafting_left -= 1
+                sped = True
+        if self.model.reasons is not None and (spec.editor_pull or sped):
+            self.model.reasons.edited(self, proposal, editor, before, sped)
 
     def chair_defers(self, proposal: Proposal, week: int) -> bool:
         """The chair's agenda: a present chair who opposes the text may defer it once (leadership.py)."""
