@@ -1,0 +1,58 @@
+"""A run's tables read back from the folder `sdo-sim run --out` wrote (docs/ODD.md 7.8): what explain and
+the dashboard read, so that a story is told from the tables, never by running the model again."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from sdo_sim.errors import SdoSimError
+from sdo_sim.results import RunResult
+
+
+class RunFolderError(SdoSimError):
+    """A folder that is not a readable run: names it and what to give instead."""
+
+
+def read_run(folder: str | Path) -> RunResult:
+    """Every table a run's folder holds (Parquet or CSV, as its manifest says) as a RunResult."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise RunFolderError(f"{folder}: no such folder (give the --out folder of sdo-sim run)")
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise RunFolderError(
+            f"{folder}: no readable manifest.json; give the --out folder of sdo-sim run"
+        ) from None
+    tables = manifest.get("tables") if isinstance(manifest, dict) else None
+    if not isinstance(tables, list) or "proposals" not in tables or "decisions" not in tables:
+        sweep = isinstance(manifest, dict) and "runs" in manifest
+        what = "a sweep's folder" if sweep else "not a run's folder"
+        raise RunFolderError(f"{folder}: {what}; give one run's folder (sdo-sim run SCENARIO --out DIR)")
+    fmt = manifest.get("format", "parquet")
+
+    def table(name: str) -> pd.DataFrame | None:
+        if name not in tables:
+            return None
+        path = folder / f"{name}.{fmt}"
+        try:
+            if fmt == "parquet":
+                return pd.read_parquet(path)
+            frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
+        except (OSError, ValueError) as error:
+            raise RunFolderError(
+                f"{path}: cannot be read ({type(error).__name__}); rerun sdo-sim run"
+            ) from None
+        text = [column for column in frame if pd.api.types.is_string_dtype(frame[column].dtype)]
+        return frame.fillna(dict.fromkeys(text, ""))  # an empty text cell (no bloc, no line) is "", not NaN
+
+    frames = {name: table(name) for name in ("proposals", "decisions", "timeseries", "summary")}
+    result = RunResult(**frames, manifest=manifest, positions=table("positions"), acts=table("acts"))  # type: ignore[arg-type]
+    for name in ("events", "posts"):
+        found = table(name)
+        if found is not None:
+            setattr(result, name, found)
+    return result
