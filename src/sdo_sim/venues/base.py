@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sdo_sim.coordination import follow, sanction
+from sdo_sim import positions
+from sdo_sim.coordination import sanction
 from sdo_sim.editing import pull
 from sdo_sim.leadership import biased_tolerance, chair_stance, defers
 from sdo_sim.population import ABSENT, ABSTAIN, NO, YES
@@ -162,8 +163,7 @@ class Venue(ABC):
         pop = model.population
         model.positions_computed += len(idx)
         weights = model.scenario.positions
-        own = pop.utilities(idx, proposal, weights, model.rng)
-        utility, defects, follows = follow(pop, idx, own, proposal, weights, model.rng)
+        own, utility, defects, follows = positions.compute(pop, idx, proposal, weights, model.rng)
         stance = pop.stances(idx, utility, weights)
         if attend is not None:
             stance[~pop.present(idx, model.rng, attend)] = ABSENT
