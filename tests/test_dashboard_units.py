@@ -196,3 +196,24 @@ def test_an_ensemble_pairs_runs_by_seed_and_is_the_same_on_any_worker_count() ->
 def test_a_value_the_field_refuses_is_one_line_before_any_run() -> None:
     with pytest.raises(ScenarioError, match=r"blocs\.east\.cohesion"):
         ensemble.compare(ensemble.Workers(1), ISO, {"blocs.east.cohesion": 2.0}, root_seed=1, runs=2)
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["no-such-file.yaml"], "no-such-file.yaml"),
+        ([str(ISO), "--port", "70000"], "--port: got 70000"),
+        ([str(ISO), "--workers", "0"], "--workers: got 0"),
+    ],
+)
+def test_bad_dashboard_input_is_one_line_and_exit_2(args: list[str], words: str) -> None:
+    import subprocess
+    import sys
+
+    workers = [] if "--workers" in args else ["--workers", "1"]  # no pool is started for a refused input
+    command = [sys.executable, "-m", "sdo_sim.cli", "dashboard", *args, *workers]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert done.returncode == 2, done.stderr
+    assert done.stdout == "" and len(done.stderr.strip().splitlines()) == 1 and words in done.stderr, (
+        done.stderr
+    )

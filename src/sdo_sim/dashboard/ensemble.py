@@ -51,12 +51,21 @@ MAX_LOADED = 64
 def scenario(path: str | Path, overrides: Sequence[tuple[str, Any]] = ()) -> Scenario:
     """A scenario file with overrides, loaded once per process (until the file changes)."""
     path = str(path)
-    key = (path, json.dumps(list(overrides), sort_keys=True), os.stat(path).st_mtime)
+    # a missing or unreadable file is load_scenario's one-line error, not a stat traceback
+    key = (path, json.dumps(list(overrides), sort_keys=True), _mtime(path))
     if key not in _LOADED:
         if len(_LOADED) >= MAX_LOADED:
             _LOADED.pop(next(iter(_LOADED)))
         _LOADED[key] = load_scenario(path, dict(overrides) or None)
     return _LOADED[key]
+
+
+def _mtime(path: str) -> float:
+    """When the file last changed (0 if it cannot be read: loading it then says why)."""
+    try:
+        return os.stat(path).st_mtime
+    except OSError:
+        return 0.0
 
 
 def run_task(task: Task) -> dict[str, pd.DataFrame]:
@@ -183,7 +192,7 @@ def ensemble(workers: Workers, path: str, overrides: dict[str, Any], chosen: lis
              progress: Progress | None = None) -> Ensemble:  # fmt: skip
     """The runs of one side, over `chosen` seeds; kept, so the unchanged side is run once per scenario."""
     key_overrides = tuple(sorted(overrides.items()))
-    key = (path, os.stat(path).st_mtime, json.dumps(key_overrides, sort_keys=True), tuple(chosen))
+    key = (path, _mtime(path), json.dumps(key_overrides, sort_keys=True), tuple(chosen))
     if key in _ENSEMBLES:
         kept = _ENSEMBLES[key]
         return Ensemble(side, kept.overrides, kept.tables, 0.0)
