@@ -304,3 +304,13 @@ def test_positions_without_terms_still_tell_who_voted_how() -> None:
     assert {o.actor for o in told.gates[0].opponents} == {"E-001", "E-002", "E-003", "CN", "F"}
     assert all(o.reason == "" for o in told.gates[0].opponents)
     assert any("no utility terms" in note for note in told.notes)
+
+
+def test_an_editor_that_pulls_the_text_is_a_post_that_acted() -> None:
+    """editor_pull 0.5: W-001, proponent and editor, moves a text 0.14 from its ideal half the way (editing.py)."""
+    raw = scenario(editor_pull=0.5).model_dump(mode="json")
+    raw["proposals"][0]["point"] = [-0.9, -0.9]
+    told = story(run(validate(raw, "explain-editor"), seed=3, positions=True), "P1")
+    assert [(a.week, a.post, a.holder, a.act) for a in told.acts] == [(14, "editor", "W-001", "edited")]
+    assert "(distance 0.14 → 0.07)" in told.acts[0].detail
+    assert "Posts acting between gates:\n  week 14: Editor W-001 (west): moved the text 50%" in told.text()
