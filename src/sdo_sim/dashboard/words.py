@@ -3,14 +3,11 @@ the clause that decided (from a run made with positions)."""
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
 from sdo_sim.results import RunResult
 
 POSITIONS = ("yes", "no", "abstain", "absent")
-_BRACKETS = re.compile(r"\(([^()]*)\)[^()]*$")
 
 
 def gates(result: RunResult) -> pd.DataFrame:
@@ -23,21 +20,26 @@ def gates(result: RunResult) -> pd.DataFrame:
 
 
 def clause(reason: str, procedure: str) -> str:
-    """The clause that decided: named in brackets at the end of the rule's reason, else the procedure's."""
-    from sdo_sim.rules import PROCEDURES
+    """The clause that decided (sdo_sim.explain reads it from the rule's reason)."""
+    from sdo_sim.explain import clause as decided_by
 
-    found = _BRACKETS.search(reason)
-    if found and any(mark in found.group(1) for mark in ("§", "Art.", "RFC", "Res.", "A.8", "Directives")):
-        return found.group(1)
-    return PROCEDURES[procedure].clause if procedure in PROCEDURES else ""
+    return decided_by(reason, procedure)
 
 
 def ballot_by_bloc(result: RunResult, decision: int) -> pd.DataFrame:
-    """Who voted or commented how at one gate: actors per bloc and position (needs the positions table)."""
+    """Who voted or commented how at one gate, by bloc (sdo_sim.explain): counts, the bloc's line, and
+    the term that weighed most against the text for those who said no."""
+    from sdo_sim.explain import ballot, by_bloc
+
     if result.positions is None:
         raise ValueError("this run kept no positions: rerun it with positions to see who voted how")
-    rows = result.positions[result.positions["decision"] == decision]
-    table = rows.assign(bloc=rows["bloc"].replace("", "no bloc")).pivot_table(
-        index="bloc", columns="position", values="actor", aggfunc="count", fill_value=0
-    )
-    return table.reindex(columns=list(POSITIONS), fill_value=0).reset_index()
+    rows = [
+        {
+            "bloc": vote.bloc or "no bloc",
+            **{p: getattr(vote, p) for p in POSITIONS},
+            "line": vote.line,
+            "no, mostly for": ", ".join(vote.reasons),
+        }
+        for vote in by_bloc(ballot(result, decision))
+    ]
+    return pd.DataFrame(rows, columns=["bloc", *POSITIONS, "line", "no, mostly for"])
