@@ -131,3 +131,21 @@ def test_overview_draws_the_four_figures_on_one_page(iso: RunResult, tmp_path: P
 
     picture = image.imread(path)
     assert picture.shape[0] > 1000 and picture.shape[1] > 2000
+
+
+def test_outcomes_by_stage_names_each_venues_stages_and_counts_deferrals_apart() -> None:
+    rows = [  # (venue, proposal, stage, approved, outcome), in the order they were decided
+        ("tc", "tc-1", "NP", True, "approved"), ("tc", "tc-1", "CD", False, "deferred"),
+        ("tc", "tc-1", "CD", True, "approved"), ("tc", "tc-2", "NP", False, "not-approved"),
+        ("sg", "sg-1", "question", True, "consensus"), ("sg", "sg-1", "consent", False, "no-consensus"),
+        ("tc", "", "chair", True, "appointed"),  # a post, not a proposal's gate
+    ]  # fmt: skip
+    decisions = pd.DataFrame(rows, columns=["venue", "proposal", "stage", "approved", "outcome"])
+    decisions.insert(0, "decision", range(len(rows)))
+    fig = plots.outcomes_by_stage(decisions)
+    stages = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert stages == ["tc: NP", "tc: CD", "sg: question", "sg: consent"]
+    bars = {c.get_label(): [p.get_width() for p in c.patches] for c in fig.axes[0].containers}
+    assert bars == {"passed": [1, 1, 1, 0], "failed": [1, 0, 0, 1], "deferred by the chair": [0, 1, 0, 0]}
+    assert [s for s in _strings(fig) if s.startswith(" ")] == [" 2", " 2", " 1", " 1"]  # totals at the ends
+    _readable(fig)

@@ -86,7 +86,8 @@ def _share(part: float, whole: float) -> float:
 
 def _period_style(j: int, periods: int) -> dict[str, object]:
     """Earlier periods lighter and dotted, the last one solid: the split reads in greyscale too."""
-    return {"alpha": 0.4 + 0.6 * j / max(periods - 1, 1), "hatch": "" if j == periods - 1 else ".."}
+    last = j == periods - 1
+    return {"alpha": 1.0 if last else 0.4 + 0.6 * j / (periods - 1), "hatch": "" if last else ".."}
 
 
 def _period_bars(ax: Any, order: list[str], periods: list[tuple[int, int, str]],
@@ -174,19 +175,25 @@ def approval_by_bloc(
 
 
 def _gate_table(decisions: pd.DataFrame) -> pd.DataFrame:
-    """Gates on proposals (not posts or elections), each with its result in words."""
+    """Gates on proposals (not posts or elections), each with its result in words; stages named with
+    their venue when there are several venues."""
     gates = decisions[decisions["proposal"].fillna("").astype(str) != ""].copy()
+    if gates["venue"].nunique() > 1:
+        gates["stage"] = gates["venue"].astype(str) + ": " + gates["stage"].astype(str)
     gates["result"] = np.where(gates["outcome"] == "deferred", "deferred by the chair",
                                np.where(gates["approved"].astype(bool), "passed", "failed"))  # fmt: skip
     return gates
 
 
 def _stage_order(gates: pd.DataFrame) -> list[str]:
-    """Stages in the order proposals meet them: by the median place of each stage in a proposal's gates."""
+    """Stages in the order proposals meet them (the median place of each stage in a proposal's gates),
+    a venue's stages together."""
     keys = [k for k in ("source", "seed", "proposal") if k in gates]
     place = gates.sort_values("decision" if "decision" in gates else "week").groupby(keys).cumcount()
-    ranked = place.groupby(gates["stage"]).median().sort_values(kind="stable")
-    return [str(s) for s in ranked.index]
+    ranked = place.groupby(gates["stage"]).median()
+    venue = gates.groupby("stage")["venue"].first()
+    first = {v: k for k, v in reversed(list(enumerate(gates["venue"])))}  # venues in order of appearance
+    return sorted((str(s) for s in ranked.index), key=lambda s: (first[venue[s]], ranked[s]))
 
 
 def _mean_counts(gates: pd.DataFrame, stages: list[str]) -> pd.DataFrame:
@@ -237,8 +244,9 @@ def outcomes_by_stage(
                     aside[k].append(f"{shown(v)} {result.split()[0]}")
             left += values
         for yy, total, extra in zip(y, left, aside, strict=True):
-            note = f" ({', '.join(extra)})" if extra else ""
-            ax.text(total, yy, f" {shown(total)}{' baseline' if hatch else ''}{note}", va="center",
+            alone = len(extra) == 1 and extra[0].startswith(f"{shown(total)} ")  # all of one result
+            note = extra[0].removeprefix(shown(total)) if alone else f" ({', '.join(extra)})" if extra else ""
+            ax.text(total, yy, f" {'baseline: ' if hatch else ''}{shown(total)}{note}", va="center",
                     fontsize=LABEL_PT)  # fmt: skip
     ax.set_yticks(np.arange(len(stages)) + (0.2 if base is not None else 0), stages)
     ax.invert_yaxis()  # the first stage on top
