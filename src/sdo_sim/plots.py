@@ -113,8 +113,9 @@ def _period_bars(ax: Any, order: list[str], periods: list[tuple[int, int, str]],
                         fontsize=LABEL_PT)  # fmt: skip
     ax.set_yticks(range(len(order)), [bloc_name(b) for b in order])
     ax.invert_yaxis()
+    title = "Before and after, with the counts" if len(periods) > 1 else "The whole run, with the counts"
     ax.set(xlim=(0, 1.7), xticks=[0, 0.25, 0.5, 0.75, 1], xlabel="share approved (approved/decided)",
-           title="Before and after, with the counts")  # fmt: skip
+           title=title)  # fmt: skip
     key: list[Any] = [
         Patch(facecolor="#bbbbbb", edgecolor="black", label=label, **_period_style(j, len(periods)))
         for j, (_, _, label) in enumerate(periods)
@@ -164,7 +165,7 @@ def approval_by_bloc(
     mark_events(over_time, events, weeks)
     over_time.set(xlim=(0, weeks), ylim=(-0.02, 1.12), xlabel="week the proposal was decided",
                   ylabel="share of decided proposals approved",
-                  title="Running share, restarting at each event")  # fmt: skip
+                  title="Running share, restarting at each event" if splits else "Running share")  # fmt: skip
     title = "proponent's bloc" + ("; dotted: baseline" if baseline is not None else "")
     over_time.legend(
         frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=len(order), title=title
