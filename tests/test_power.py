@@ -26,7 +26,10 @@ from sdo_sim.analysis.power import (
     power,
     weighted_game,
 )
-from sdo_sim.analysis.power_rules import GAMES, observed, solve, states
+from sdo_sim.analysis.power.blocs import solve
+from sdo_sim.analysis.power.rules import GAMES
+from sdo_sim.analysis.power.runs import observed
+from sdo_sim.analysis.power.timeline import states
 from sdo_sim.rules import iso, itu_t, threegpp
 from sdo_sim.scenario import load_scenario
 
@@ -522,7 +525,7 @@ def test_cli_bad_input_is_one_line_and_exit_2(
 
 def test_monte_carlo_that_sees_no_deciding_vote_reports_unknown_shares_not_zero(tmp_path: Path) -> None:
     """100 members under 71 %: a member decides with chance about 10⁻⁵, so 200 draws see none."""
-    from sdo_sim.analysis.power_report import analyse
+    from sdo_sim.analysis.power.report import analyse
 
     actors = ["{id: IM, kind: firm, count: 100, bloc: west, memberships: {tsg: individual-member}}"]
     path = scenario(tmp_path, actors, "{id: tsg, kind: 3gpp, body: TSG}")

@@ -249,7 +249,7 @@ def scenario_power(
     force: bool,
 ) -> None:
     from sdo_sim.analysis.power import PowerError
-    from sdo_sim.analysis.power_report import analyse, plain
+    from sdo_sim.analysis.power.report import analyse, plain
     from sdo_sim.scenario import load_scenario
 
     loaded = load_scenario(path)
@@ -286,7 +286,8 @@ def write_report(report: dict[str, Any], out: Path, force: bool, fmt: str = "tab
     """power.json, power-blocs.csv, power-actors.csv and the figures, in one result folder."""
     import pandas as pd
 
-    from sdo_sim.analysis.power_report import figures, flat_rows, plain
+    from sdo_sim.analysis.power.plots import figures
+    from sdo_sim.analysis.power.report import flat_rows, plain
     from sdo_sim.inputs import printable
 
     def fill(staging: Path) -> dict[str, Any]:

@@ -1,40 +1,25 @@
 """The SDOs' decision rules as voting games, over a scenario's members as the model holds them.
 
-Each venue's rules become games (`power.Game`) whose winning predicate *is* the rulebook's own
+Each venue's rules become games (`games.Game`) whose winning predicate *is* the rulebook's own
 counts-level function (`sdo_sim.rules`, exact arithmetic, with the scenario's rule parameters),
 so power is computed under the very rule the model applies; the voters are the venue's members
 read from a model built from the scenario (`venue.of_class`, `venue.weights`), as the venue's
-pipeline reads them.
-
-Two a priori models, both yes/no with equal chance unless `abstention` is given (power.py):
-
-- **members**: every member votes on its own (one player each; a 3GPP member with several
-  memberships casts them together, as the model does under `affiliates: each`);
-- **blocs**: every bloc whose cohesion is above 0 votes as one player, all its voting members
-  the same way (the bloc line with cohesion 1); members of a bloc of cohesion 0 and members of no
-  bloc vote on their own.
-
-Power is computed at the start of the run and again after each event that fires at a fixed week
-(blocs tighten or grow, members arrive, rules change); events that fire on a condition of the
-run are listed, not applied.
+pipeline reads them. `GAMES` gives, per venue kind, its rule games and the procedures it decides
+without a vote (`NoVote`); the players under the two a priori models are in `blocs`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sdo_sim.analysis.power import Game, PlayerType, PowerIndices, power
 from sdo_sim.rules import PROCEDURES, ietf, iso, itu_t, threegpp
 from sdo_sim.rules._core import show
 
 if TYPE_CHECKING:
-    from sdo_sim.model import SDOModel
-    from sdo_sim.scenario.schema import Scenario
     from sdo_sim.venues.base import Venue
 
 Wins = Callable[[tuple[int, ...], tuple[int, ...]], bool]
@@ -300,205 +285,4 @@ GAMES: dict[str, Callable[[Venue], tuple[list[RuleGame], list[NoVote]]]] = {
 }
 
 
-# --- players under the two a priori models ------------------------------------------------------
-
-
-@dataclass
-class Model:
-    """One a priori model of a rule game: the game, each voter's type, and the indices."""
-
-    game: Game
-    type_of: np.ndarray  # type index per voter
-    indices: PowerIndices
-
-
-def players(rule: RuleGame, model: SDOModel, en_bloc: bool) -> tuple[Game, np.ndarray]:
-    """The rule's game with members alone (en_bloc False) or cohesive blocs as one player each."""
-    pop = model.population
-    cohesion = {name: bloc.cohesion for name, bloc in model.scenario.blocs.items()}
-    keys: dict[tuple[Any, ...], int] = {}
-    labels: list[str] = []
-    counts: list[int] = []
-    vectors: list[np.ndarray] = []
-    type_of = np.zeros(len(rule.voters), dtype=np.int64)
-    for k, (actor, role) in enumerate(zip(rule.voters.tolist(), rule.roles, strict=True)):
-        bloc = model.bloc_name(int(pop.bloc[actor]))
-        whole = bool(en_bloc and bloc and cohesion.get(bloc, 0.0) > 0)
-        key = ("bloc", bloc) if whole else ("member", role, tuple(rule.votes[k].tolist()))
-        if key not in keys:
-            keys[key] = len(labels)
-            labels.append(f"{bloc} bloc (en bloc)" if whole else role)
-            counts.append(0)
-            vectors.append(np.zeros(len(rule.dimensions), dtype=np.int64))
-        t = type_of[k] = keys[key]
-        if whole:
-            counts[t] = 1
-            vectors[t] = vectors[t] + rule.votes[k]
-        else:
-            counts[t] += 1
-            vectors[t] = rule.votes[k]
-    types = tuple(
-        PlayerType(label, n, tuple(int(x) for x in v))
-        for label, n, v in zip(labels, counts, vectors, strict=True)
-    )
-    return Game(types, rule.wins, rule.dimensions, cache=rule.cache), type_of
-
-
-def solve(rule: RuleGame, model: SDOModel, **options: Any) -> tuple[Model, Model]:
-    """Indices under both a priori models (options: method, samples, seed, abstention)."""
-    out = []
-    for en_bloc in (False, True):
-        game, type_of = players(rule, model, en_bloc)
-        out.append(Model(game, type_of, power(game, **options)))
-    return out[0], out[1]
-
-
-# --- states of the scenario: the start, then after each event at a fixed week -------------------
-
-
-@dataclass
-class State:
-    """The scenario from `week` on: its model (members, blocs, rules) and the events that led here."""
-
-    week: int
-    model: SDOModel
-    events: list[str] = field(default_factory=list)
-    end: int | None = None  # the week the next state starts (None: the end of the run)
-
-
-def describe_event(event: Any, dated: bool = True) -> str:
-    """An event in a few words, for a table title (`dated`: with the week or condition it fires at)."""
-    when = f"week {event.week}" if event.week is not None else f"when {event.when}"
-    text = _what(event)
-    return f"{when}: {text}" if dated else text
-
-
-def _what(event: Any) -> str:
-    if event.kind == "bloc":
-        parts = [f"cohesion {event.cohesion}"] if event.cohesion is not None else []
-        parts += [f"{len(event.join)} actor(s) join"] if event.join else []
-        return f"bloc {event.bloc} ({', '.join(parts) or 'no change'})"
-    if event.kind == "surge":
-        added = sum(spec.count for spec in event.add)
-        return f"surge ({added} actor(s) added{f', bloc {event.bloc}' if event.bloc else ''})"
-    if event.kind == "rules":
-        changes = ", ".join(f"{p} {v}" for p, v in event.rules.items())
-        tap = f"tap_share {event.tap_share}" if event.tap_share is not None else ""
-        return f"rules of {event.venue} ({'; '.join(x for x in (changes, tap) if x)})"
-    if event.kind == "group":
-        return f"new group {event.venue.id}"
-    return str(event.kind)
-
-
-def states(scenario: Scenario, seed: int | None = None) -> tuple[list[State], list[str]]:
-    """The scenario's states, and the events not applied (those that fire on a condition).
-
-    Each state is a model built from the scenario, with the fixed-week events up to its week
-    applied by the model's own event code (events.APPLY) and nothing simulated in between."""
-    from sdo_sim.events import APPLY
-    from sdo_sim.model import SDOModel
-
-    fixed = sorted({e.week for e in scenario.events if e.when is None and e.week is not None})
-    skipped = [describe_event(e) for e in scenario.events if e.when is not None]
-    out: list[State] = []
-    for k, week in enumerate([0, *[w for w in fixed if w > 0]]):
-        model = SDOModel(scenario, seed=scenario.seed if seed is None else seed)
-        fired = [e for e in model.scenario.events if e.when is None and e.week is not None and e.week <= week]
-        for event in fired:
-            APPLY[event.kind](model, event)
-        state = State(
-            week, model, [describe_event(e, dated=False) for e in fired if e.week == week or k == 0]
-        )
-        if out:
-            out[-1].end = week
-        out.append(state)
-    return out, skipped
-
-
-def groups_of(scenario: Scenario) -> dict[str, str]:
-    """Actor name → the id of its group in the scenario (its `actors` entry or a surge's `add`)."""
-    specs = [*scenario.actors, *(s for e in scenario.events if e.kind == "surge" for s in e.add)]
-    out: dict[str, str] = {}
-    for spec in specs:
-        for k in range(spec.count):
-            out.setdefault(spec.id if spec.count == 1 else f"{spec.id}-{k + 1:03d}", spec.id)
-    return out
-
-
-# --- what the simulation produced ----------------------------------------------------------------
-
-
-def observed(
-    results: list[Any],
-    venue: str,
-    rule: RuleGame,
-    procedures: tuple[str, ...],
-    start: int,
-    end: int | None,
-    blocs: list[str],
-) -> dict[str, dict[str, float | int | None]]:
-    """Per bloc, over the runs: how often a member's yes or no went its way in the decisions these
-    procedures counted (`success`, of `votes`; none when the positions table does not hold the votes
-    on this question), and the share of its decided proposals in the venue that were approved
-    (`approval`, of `proposals`), within the state's weeks [start, end)."""
-    import pandas as pd
-
-    won = {b: [0, 0] for b in blocs}
-    approved = {b: [0, 0] for b in blocs}
-    for result in results:
-        d = result.decisions
-        counted = d[
-            (d["venue"] == venue)
-            & d["procedure"].isin(procedures)
-            & ~d["outcome"].isin(rule.not_counted)
-            & (d["week"] >= start)
-            & ((d["week"] < end) if end is not None else True)
-        ]
-        if rule.positions_are_votes and len(counted) and result.positions is not None:
-            pos = result.positions
-            pos = pos[pos["decision"].isin(counted["decision"]) & pos["position"].isin(("yes", "no"))]
-            pos = pos.merge(counted[["decision", "approved"]], on="decision")
-            hit = (pos["position"] == "yes") == pos["approved"].astype(bool)
-            for bloc, group in hit.groupby(pos["bloc"].replace("", "none")):
-                if bloc in won:
-                    won[bloc][0] += int(group.sum())
-                    won[bloc][1] += len(group)
-        p = result.proposals
-        decided = p[(p["venue"] == venue) & p["decided"].notna()]
-        weeks = pd.to_numeric(decided["decided"])
-        decided = decided[(weeks >= start) & ((weeks < end) if end is not None else True)]
-        for bloc, group in decided["approved"].groupby(decided["bloc"].replace("", "none")):
-            if bloc in approved:
-                approved[bloc][0] += int(group.sum())
-                approved[bloc][1] += len(group)
-    out: dict[str, dict[str, float | int | None]] = {}
-    for b in blocs:
-        (hits, votes), (yes, proposals) = won[b], approved[b]
-        out[b] = {
-            "success": hits / votes if votes else None,
-            "success_se": (hits / votes * (1 - hits / votes) / votes) ** 0.5 if votes else None,
-            "votes": votes if rule.positions_are_votes else None,
-            "approval": yes / proposals if proposals else None,
-            "proposals": proposals,
-        }
-    return out
-
-
-def share(values: Any) -> Fraction | float:
-    """Sum of indices (Fractions stay exact)."""
-    return sum(values, Fraction(0))
-
-
-__all__ = [
-    "GAMES",
-    "Model",
-    "NoVote",
-    "RuleGame",
-    "State",
-    "describe_event",
-    "groups_of",
-    "observed",
-    "players",
-    "solve",
-    "states",
-]
+__all__ = ["GAMES", "NoVote", "RuleGame"]
