@@ -47,6 +47,7 @@ bench: $(STAMP)
 	-$(BIN)/python benchmarks/bench_rules.py --readme
 	-$(BIN)/python benchmarks/bench_model.py --readme
 	-$(BIN)/python benchmarks/bench_sweep.py --readme
+	-$(BIN)/python benchmarks/bench_sobol.py --readme
 
 calibrate: $(STAMP) ; for s in scenarios/baselines/*.yaml; do $(BIN)/sdo-sim calibrate $$s --seeds 10 || exit 1; done
 

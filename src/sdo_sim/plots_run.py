@@ -23,6 +23,9 @@ from matplotlib.figure import Figure, SubFigure
 
 from sdo_sim.analysis.plots import COLOURS, STYLE
 
+#: The shipped blocs' colours, the same in every figure (docs/findings.md uses them too).
+BLOC_COLOURS = {"west": "#0072B2", "east": "#D55E00", "nonaligned": "#009E73"}
+
 P = ParamSpec("P")
 T = TypeVar("T")
 #: The column that tells the runs of an ensemble apart.
@@ -52,7 +55,11 @@ def bloc_order(blocs: Sequence[str] | None, *tables: pd.DataFrame | None, column
 def bloc_style(blocs: list[str], bloc: str) -> dict[str, Any]:
     """Colour and line style of a bloc: the same in every figure that gets the same bloc order."""
     k = blocs.index(bloc) if bloc in blocs else len(blocs)
-    return {"color": COLOURS[k % len(COLOURS)], "linestyle": DASHES[k % len(DASHES)]}
+    named = BLOC_COLOURS.get(bloc)
+    if named is None:  # a scenario's own bloc: the palette's colours the named blocs leave free
+        free = [c for c in COLOURS if c not in BLOC_COLOURS.values()]
+        named = free[k % len(free)]
+    return {"color": named, "linestyle": DASHES[k % len(DASHES)]}
 
 
 def runs_of(table: pd.DataFrame) -> list[tuple[Any, pd.DataFrame]]:

@@ -104,8 +104,11 @@ class Workers:
     """Worker processes for ensembles, started at once (before any server thread) and kept."""
 
     def __init__(self, workers: int) -> None:
+        from sdo_sim.positions import use_compiled
+
         self.workers = max(1, workers)
         self.pool: ProcessPoolExecutor | None = None
+        use_compiled()  # a room's ensembles are many runs per process: compiled once, inherited by the fork
         if self.workers > 1:
             self.pool = ProcessPoolExecutor(self.workers, mp_context=start_context(), initializer=_watch,
                                             initargs=(os.getpid(),))  # fmt: skip

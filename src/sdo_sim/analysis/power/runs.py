@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any
 
 from sdo_sim.analysis.power.rules import RuleGame
@@ -62,11 +61,6 @@ def observed(
             "proposals": proposals,
         }
     return out
-
-
-def share(values: Any) -> Fraction | float:
-    """Sum of indices (Fractions stay exact)."""
-    return sum(values, Fraction(0))
 
 
 __all__ = ["observed"]
