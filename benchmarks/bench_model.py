@@ -10,18 +10,38 @@ import argparse
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 from sdo_sim.model import SDOModel
-from sdo_sim.positions import use_compiled, use_numpy
 from sdo_sim.results import collect
 from sdo_sim.run_summary import summary_row
 from sdo_sim.scenario import load_scenario
 
 TARGET_SECONDS = 0.5
 BASELINES = Path(__file__).resolve().parents[1] / "scenarios" / "baselines"
+
+
+def compiled_seconds(path: Path, runs: int) -> str:
+    """The summary-only median with the compiled kernels (the path a sweep's workers take), measured in
+    a fresh process so that numba's import leaves the numpy figures of this one untouched."""
+    code = (
+        "import statistics, sys, time\n"
+        "from sdo_sim.model import SDOModel\nfrom sdo_sim.positions import use_compiled\n"
+        "from sdo_sim.run_summary import summary_row\nfrom sdo_sim.scenario import load_scenario\n"
+        "if use_compiled() != 'numba': print('(numba not installed)'); sys.exit()\n"
+        "scenario, times = load_scenario(sys.argv[1]), []\n"
+        "for seed in range(1, int(sys.argv[2]) + 1):\n"
+        "    start = time.perf_counter(); model = SDOModel(scenario, seed=seed); model.run()\n"
+        "    summary_row(model, {'scenario': scenario.name, 'seed': seed, 'weeks': scenario.weeks})\n"
+        "    times.append(time.perf_counter() - start)\n"
+        "print(f'{statistics.median(times):.3f}')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(path), str(runs)], capture_output=True,
+                          text=True, check=True)  # fmt: skip
+    return done.stdout.strip()
 
 
 def main() -> int:
@@ -55,16 +75,7 @@ def main() -> int:
             model.run()
             summary_row(model, manifest)
             alone.append(time.perf_counter() - start)
-        compiled = []
-        if use_compiled() == "numba":  # the path a sweep's workers take (positions.py)
-            for seed in range(1, args.runs + 1):
-                start = time.perf_counter()
-                model = SDOModel(scenario, seed=seed)
-                model.run()
-                summary_row(model, {"scenario": scenario.name, "seed": seed, "weeks": scenario.weeks})
-                compiled.append(time.perf_counter() - start)
-            use_numpy()
-        fast = f"{statistics.median(compiled):.3f}" if compiled else "(numba not installed)"
+        fast = compiled_seconds(path, args.runs)
         median = statistics.median(times)
         total = sum(times)
         print(f"{path.stem:28} {scenario.weeks:>5} {len(model.actor_list):>6} {median:>9.3f} "
