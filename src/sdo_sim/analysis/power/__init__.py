@@ -29,7 +29,8 @@ The package: `games` (player types, games, the indices' container), `exact` (gen
 over the vote totals), `monte_carlo` (seeded estimates with standard errors), `indices` (`power`,
 which picks one); the SDO rules as games in `rules`, their players in `blocs`, the scenario's
 states in `timeline`, what the runs produced in `runs`, and `sdo-sim power SCENARIO`'s report in
-`report` and its figures in `plots`.
+`report` and its figures in `plots`; `sdo-sim power`'s tables and JSON in `show`, its `--out` files
+in `files`.
 """
 
 from __future__ import annotations
