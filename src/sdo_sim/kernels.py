@@ -32,8 +32,10 @@ def positions(
     `coordination.follow`, drawing the same random numbers in the same order."""
     base = weights.value + weights.merit * (2.0 * proposal.quality - 1.0)
     noise = rng.standard_normal(len(idx)) if weights.noise else NO_DRAWS
-    point = np.asarray(proposal.point, dtype=float)
-    column = np.ascontiguousarray(pop.affinity[:, proposal.bloc])
+    # every argument in the one layout `warm` compiled for: a new signature would compile mid-run
+    idx = _c(idx, np.int64)
+    point = _c(proposal.point, np.float64)
+    column = _c(pop.affinity[:, proposal.bloc], np.float64)
     terms = (point, pop.bloc, column, float(base), float(proposal.salience), float(weights.distance),
              float(weights.affinity))  # fmt: skip
     state = own_utilities(pop.home_states, pop.ideal, *terms, NO_DRAWS, 0.0, pop.home_slot, pop.alignment,
@@ -42,10 +44,20 @@ def positions(
                         state, True)  # fmt: skip
     drawn = rng.random(len(idx))
     lines = line_utilities(pop, proposal, weights)
-    acted, defects, follows = follow_lines(idx, own, pop.bloc, drawn, pop.cohesion, lines,
+    acted, defects, follows = follow_lines(idx, own, pop.bloc, drawn, pop.cohesion, _c(lines, np.float64),
                                            line_stances(lines, weights.abstain_band), pop.defection_threshold,
                                            pop.sanctions, float(acting_utility(weights)))  # fmt: skip
     return own, acted, defects, follows
+
+
+def _c(values: np.ndarray, dtype: type) -> np.ndarray:
+    """The array as C-contiguous `dtype` (a copy only when it is not already)."""
+    return np.ascontiguousarray(values, dtype=dtype)
+
+
+def signatures() -> int:
+    """How many argument layouts the kernels have compiled in this process (one each after `warm`)."""
+    return len(own_utilities.signatures) + len(follow_lines.signatures)
 
 
 def warm() -> None:

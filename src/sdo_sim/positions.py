@@ -11,7 +11,8 @@ everywhere (e.g. to time one against the other); numba not installed keeps it to
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -49,6 +50,17 @@ def use_compiled() -> str:
         kernels.warm()
         _compiled = kernels.positions
     return kernel()
+
+
+@contextmanager
+def compiled() -> Iterator[str]:
+    """The compiled kernels for the duration of a block (a sweep's), then this process's path as before."""
+    global _compiled
+    before = _compiled
+    try:
+        yield use_compiled()
+    finally:
+        _compiled = before
 
 
 def use_numpy() -> None:

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from sdo_sim import positions
 from sdo_sim.experiment import executors, load_experiment
 from sdo_sim.experiment import store as sweep_store
 from sdo_sim.experiment.sweeps import SweepError, SweepInterrupted, batches_of, sweep
@@ -63,6 +64,15 @@ def test_one_row_per_run_with_its_design_its_seed_and_its_metrics(
     assert again["blocked_by_minority"] == row["blocked_by_minority"]
     on_disk = pd.read_parquet(path.parent / "out" / "runs").sort_values("run").reset_index(drop=True)
     assert comparable(on_disk).equals(comparable(table))
+
+
+def test_a_sweep_leaves_the_callers_kernels_as_they_were(
+    reference: tuple[Path, pd.DataFrame], tmp_path: Path
+) -> None:
+    positions.use_numpy()
+    path, table = reference
+    assert comparable(sweep(path, tmp_path / "again", workers=1)).equals(comparable(table))
+    assert positions.kernel() == "numpy"  # the sweep's compiled kernels were its own
 
 
 def test_two_workers_give_the_same_table(reference: tuple[Path, pd.DataFrame], tmp_path: Path) -> None:

@@ -62,6 +62,7 @@ def test_every_scenarios_tables_are_the_same_on_either_path(path: Path, numpy_af
     for table in ("proposals", "decisions", "positions", "timeseries", "posts", "summary"):
         a, b = getattr(expected, table), getattr(got, table)
         assert a.equals(b), f"{table} differs"
+    assert kernels.signatures() == 2, "a run compiled a layout warm() did not: it would compile mid-run"
 
 
 def test_numpy_is_kept_when_asked(monkeypatch: pytest.MonkeyPatch, numpy_after: object) -> None:

@@ -58,10 +58,8 @@ def write_tables(job: Job, index: int, result: RunResult) -> None:
 
 def run_batch(job: Job, batch: Sequence[RunTask]) -> list[RunDone]:
     """Run each task of a batch; a run that raises is returned as failed with its error, never dropped."""
-    from sdo_sim.positions import use_compiled
     from sdo_sim.runner import run, run_metrics
 
-    use_compiled()  # many runs per process: the compiled kernels pay here (the same results either way)
     done: list[RunDone] = []
     for index, seed, overrides in batch:
         start = time.perf_counter()
@@ -118,6 +116,14 @@ def _run_held(batch: Sequence[RunTask]) -> list[RunDone]:
     return run_batch(_JOB, batch)
 
 
+def _run_compiled(job: Job, batch: Sequence[RunTask]) -> list[RunDone]:
+    """run_batch on a Dask worker, a process of its own: the compiled kernels stay on there."""
+    from sdo_sim.positions import use_compiled
+
+    use_compiled()
+    return run_batch(job, batch)
+
+
 def start_context() -> multiprocessing.context.BaseContext:
     """fork where the platform has it, else forkserver: never the spawn mesa sets as the default."""
     methods = multiprocessing.get_all_start_methods()
@@ -133,21 +139,24 @@ class LocalExecutor:
 
     def results(self, job: Job, batches: Sequence[Sequence[RunTask]]) -> Iterator[list[RunDone]]:
         """Each batch's results as it completes; at most two batches a worker are queued at once."""
-        if self.workers == 1:
-            for batch in batches:
-                yield run_batch(job, batch)
-            return
-        from sdo_sim.positions import use_compiled
+        from sdo_sim.positions import compiled
 
-        use_compiled()  # compiled once here, before the fork: every worker inherits the kernels
-        self.pool = ProcessPoolExecutor(self.workers, mp_context=start_context(), initializer=_hold,
-                                        initargs=(job,))  # fmt: skip
-        pending: set[Future[list[RunDone]]] = set()
-        queue = iter(batches)
-        for batch in queue:
-            pending.add(self.pool.submit(_run_held, batch))
-            if len(pending) >= 2 * self.workers:
-                break
+        # many runs per process: the compiled kernels pay here (the same results either way); switched
+        # on before the fork, so every worker inherits them, and off again for the caller afterwards
+        with compiled():
+            if self.workers == 1:
+                for batch in batches:
+                    yield run_batch(job, batch)
+                return
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=start_context(), initializer=_hold,
+                                            initargs=(job,))  # fmt: skip
+            # with fork, the first submit starts every worker: now, with the kernels switched on
+            pending: set[Future[list[RunDone]]] = set()
+            queue = iter(batches)
+            for batch in queue:
+                pending.add(self.pool.submit(_run_held, batch))
+                if len(pending) >= 2 * self.workers:
+                    break
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
@@ -184,7 +193,7 @@ class DaskExecutor:
         from dask.distributed import as_completed
 
         held = self.client.scatter(job, broadcast=True)
-        futures = [self.client.submit(run_batch, held, list(batch), pure=False) for batch in batches]
+        futures = [self.client.submit(_run_compiled, held, list(batch), pure=False) for batch in batches]
         for future in as_completed(futures):
             yield future.result()
 
