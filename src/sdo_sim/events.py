@@ -8,8 +8,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sdo_sim.forum import create_group
+from sdo_sim.scenario.base import MAX_WEIGHT
 from sdo_sim.scenario.conditions import holds, parse_condition
-from sdo_sim.scenario.schema import MAX_DELEGATES, MAX_SUBSIDIARIES, MAX_WEIGHT
+from sdo_sim.scenario.schema import MAX_DELEGATES, MAX_SUBSIDIARIES
 
 if TYPE_CHECKING:
     from sdo_sim.model import SDOModel

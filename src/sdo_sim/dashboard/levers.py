@@ -11,8 +11,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from sdo_sim.scenario.levers import lever_value
-from sdo_sim.scenario.schema import Lever, LeverChoice, Scenario
+from sdo_sim.scenario.levers import Lever, LeverChoice, lever_value
+from sdo_sim.scenario.schema import Scenario
 
 AS_IN_FILE = "as in the scenario"
 

@@ -1,4 +1,4 @@
-"""Where a scenario's `levers:` point: the value a `--set` path addresses in a validated scenario.
+"""A scenario's `levers:`: the schema of a lever, and the value its `--set` path addresses.
 
 A lever names a field by the path `--set` takes (`blocs.east.cohesion`,
 `venues.tsg.rules.3gpp.vote.affiliates`, `events.0.week`); the path must exist in the scenario it
@@ -10,12 +10,61 @@ it). The walk reads the validated objects, never a dump, so it costs nothing per
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, model_validator
+
+from sdo_sim.scenario.base import Coordinate, Strict
 
 if TYPE_CHECKING:
     from sdo_sim.scenario.schema import Scenario
+
+
+#: A value a lever sets: a number, a word, true/false, or a pair such as Beta(a, b) parameters.
+LeverValue = bool | int | float | Annotated[str, Field(max_length=100)] | list[Coordinate]
+MAX_LEVERS = 12  # few controls per page: a room reads them on a projector
+
+
+class LeverChoice(Strict):
+    """One option of a choice lever: the words the room reads and the value it sets."""
+
+    label: str = Field(min_length=1, max_length=60, description="What the option is called on screen.")
+    value: LeverValue = Field(description="The value the field takes.")
+
+
+class Lever(Strict):
+    """A control the workshop dashboard offers: one field, by its `--set` path (dashboard/levers.py)."""
+
+    label: str = Field(min_length=1, max_length=80, description="What the room reads, e.g. 'East cohesion'.")
+    path: str = Field(min_length=1, max_length=300, description="The field it sets, as `--set` names it.")
+    kind: Literal["slider", "switch", "choice"] = Field("slider", description="slider, switch or choice.")
+    min: float | None = Field(None, ge=-1e9, le=1e9, description="Slider: the lowest value.")
+    max: float | None = Field(None, ge=-1e9, le=1e9, description="Slider: the highest value.")
+    step: float | None = Field(None, gt=0, le=1e9, description="Slider: the step (default: a twentieth).")
+    on: LeverValue | None = Field(None, description="Switch: the value when on (default true).")
+    off: LeverValue | None = Field(None, description="Switch: the value when off (default false).")
+    choices: list[LeverChoice | LeverValue] = Field(
+        default_factory=list, max_length=20, description="Choice: the values offered (or label and value)."
+    )
+    help: str = Field("", max_length=300, description="One sentence in plain words: what moving it means.")
+
+    @model_validator(mode="after")
+    def _fits_kind(self) -> Lever:
+        given = {name for name in ("min", "max", "step", "on", "off") if getattr(self, name) is not None}
+        allowed = {"slider": {"min", "max", "step"}, "switch": {"on", "off"}, "choice": set()}[self.kind]
+        if given - allowed or (self.choices and self.kind != "choice"):
+            extra = sorted(given - allowed) or ["choices"]
+            raise ValueError(f"{extra[0]}: a {self.kind} lever takes no {extra[0]}")
+        if self.kind == "slider":
+            if self.min is None or self.max is None:
+                raise ValueError(f"{'min' if self.min is None else 'max'}: a slider needs min and max")
+            if self.min >= self.max:
+                raise ValueError(f"max: got {self.max:g}; must be above min ({self.min:g})")
+            if self.step is not None and self.step > self.max - self.min:
+                raise ValueError(f"step: got {self.step:g}; must be at most max - min")
+        if self.kind == "choice" and len(self.choices) < 2:
+            raise ValueError("choices: a choice lever needs at least two choices")
+        return self
 
 
 class PathError(ValueError):

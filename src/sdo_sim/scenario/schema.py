@@ -2,21 +2,25 @@
 
 Unknown keys are errors. Every numeric field is addressable by a dotted path
 (`blocs.east.cohesion`, `venues.tc.meeting_interval_weeks`, `actors.CN.attendance`) so that sweeps
-can override it; list items are addressed by their `id`.
+can override it; list items are addressed by their `id`. Venues are in venue.py, levers in levers.py
+and the bounds they share in base.py.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-VenueKind = Literal["itu-t", "iso", "3gpp", "ietf"]
-# Upper bounds keep every run finite and every number meaningful (docs/scenarios.md, "Limits").
+from sdo_sim.scenario.base import MAX_WEEKS, BetaParameter, Coordinate, NonNegative, Share, Strict, Weeks
+from sdo_sim.scenario.levers import MAX_LEVERS, Lever
+from sdo_sim.scenario.venue import Posts as Posts  # re-exported: callers and the docs test read schema.Posts
+from sdo_sim.scenario.venue import Venue
+
+# Upper bounds keep every run finite and every number meaningful (docs/scenarios.md, "Limits"); weeks and
+# weights are bounded in base.py, which the venue and lever models share.
 MAX_ACTORS = 100_000
 MAX_ACTOR_WEEKS = 200_000_000  # actors × weeks: 20,000 actors for the full 5,200 weeks fit
-MAX_WEEKS = 5200
-MAX_WEIGHT = 1000.0
 # Lists whose checks and events cost time per pair of entries stay short (issue 7).
 MAX_SPECS = 10_000  # entries of `actors:` (each may generate up to MAX_ACTORS actors)
 MAX_VENUES = 100
@@ -24,11 +28,6 @@ MAX_BLOCS = 1000
 MAX_EVENTS = 1000
 MAX_DELEGATES = 10_000
 MAX_SUBSIDIARIES = 1000
-Share = Annotated[float, Field(ge=0.0, le=1.0)]
-NonNegative = Annotated[float, Field(ge=0.0, le=MAX_WEIGHT)]
-Coordinate = Annotated[float, Field(ge=-MAX_WEIGHT, le=MAX_WEIGHT)]
-Weeks = Annotated[int, Field(ge=0, le=MAX_WEEKS)]
-BetaParameter = Annotated[float, Field(gt=0, le=1e6)]
 
 #: The membership classes each venue kind knows, in the rulebook's words.
 MEMBERSHIP_CLASSES: dict[str, tuple[str, ...]] = {
@@ -37,12 +36,6 @@ MEMBERSHIP_CLASSES: dict[str, tuple[str, ...]] = {
     "3gpp": ("individual-member",),
     "ietf": ("participant", "area-director"),
 }
-
-
-class Strict(BaseModel):
-    """A schema object that rejects unknown keys."""
-
-    model_config = ConfigDict(extra="forbid", frozen=False, validate_assignment=True, allow_inf_nan=False)
 
 
 class Draw(Strict):
@@ -195,121 +188,6 @@ class ActorSpec(Strict):
     )
 
 
-class Posts(Strict):
-    """Who holds a venue's posts: explicit actor ids, or shares by bloc filled from its members."""
-
-    chair: str | None = Field(None, description="Actor id of the chair (none: drawn by `shares`).")
-    count: Annotated[int, Field(ge=0, le=10_000)] = Field(
-        0, description="Posts besides the chair (vice-chairs, editors)."
-    )
-    shares: dict[str, Share] = Field(default_factory=dict, description="Bloc → share of the posts.")
-
-
-class Venue(Strict):
-    """A standards body in the scenario: its kind, calendar, flow of proposals and rule parameters."""
-
-    id: str = Field(min_length=1, max_length=100)
-    kind: VenueKind
-    body: str = Field(max_length=200, description="The body's name, e.g. 'ITU-T SG17' or 'ISO/TC 307'.")
-    meeting_interval_weeks: Annotated[int, Field(ge=1, le=MAX_WEEKS)] = Field(
-        26, description="Weeks between meetings."
-    )
-    first_meeting_week: Weeks = Field(4, description="Week of the first meeting.")
-    proposals_per_meeting: Annotated[float, Field(ge=0.0, le=100.0)] = Field(
-        2.0, description="Mean new proposals per meeting, shared among members by their contributions."
-    )
-    drafting_meetings: Annotated[int, Field(ge=0, le=100)] = Field(
-        2, description="Meetings of drafting a text needs between adoption and its approval procedure."
-    )
-    stall_meetings: Annotated[int, Field(ge=1, le=100)] = Field(
-        4, description="Meetings without progress after which a work item is discontinued (3GPP: ~6 months)."
-    )
-    max_attempts: Annotated[int, Field(ge=1, le=100)] = Field(
-        2, description="Failed gates that end a text: it goes back a stage after each earlier failure."
-    )
-    consensus_tolerance: Share = Field(
-        0.1, description="Largest share of those present opposing at which the chair still finds consensus."
-    )
-    chair_bias: Share = Field(
-        0.0,
-        description="Shift of the opposition share the chair tolerates toward the chair's own stance, and "
-        "the chance that the chair defers a text it opposes (assumed; 0: a neutral chair; leadership.py).",
-    )
-    holders_bargain: bool = Field(
-        True,
-        description="Work items sharing a package whose alternatives declare essential patents are "
-        "bargained as one: their holders act on their own interest and none is overruled (bargaining.py).",
-    )
-    editor_pull: Share = Field(
-        0.0, description="Share of the way a drafting meeting moves the text toward its editor's ideal point."
-    )
-    editor_speed: Share = Field(
-        0.0, description="Chance a supporting editor present completes two drafting steps in one meeting."
-    )
-    agenda_capacity: Annotated[int, Field(ge=1, le=10_000)] | None = Field(
-        None, description="Texts a meeting can handle, in order of submission; the rest wait (none: all)."
-    )
-    appointment_interval_weeks: Weeks = Field(
-        0,
-        description="ITU-T: weeks between appointments of chair and posts (a study period: 208; 0: none).",
-    )
-    question_consultation: Share = Field(
-        0.5,
-        description="ITU-T: chance the study group requests a consultation of Member States on a Question "
-        "that has support but no consensus (Res. 1 §7.2.3).",
-    )
-    tap_share: Share = Field(
-        0.1,
-        description="ITU-T: share of texts on numbering, tariff or policy, which follow TAP (Res. 1 §8.1.1).",
-    )
-    policy_sensitivity: Share = Field(
-        0.2,
-        description="ITU-T: share of proposals with policy or regulatory implications (AAP→TAP, A.8 §5.2).",
-    )
-    nonmember_participation: Share = Field(
-        0.2, description="ISO: chance that a national body outside the committee votes on a DIS or FDIS."
-    )
-    p_member_return: Share = Field(
-        0.8,
-        description="ISO: share of its absences a P-member covers by returning ballots (NP, DIS, FDIS).",
-    )
-    reminder_response: Share = Field(
-        0.5,
-        description="ISO: chance that a P-member that missed its obligations answers the reminder (§1.7.4).",
-    )
-    technical_changes: Share = Field(
-        0.5,
-        description="ISO: chance that an approved DIS had technical changes and so needs an FDIS (§2.6.4).",
-    )
-    working_groups: Annotated[int, Field(ge=1, le=50)] = Field(
-        1, description="ISO: working groups under the committee, each led by a convenor (§1.12.1)."
-    )
-    convenor: str | None = Field(
-        None,
-        max_length=110,
-        description="ISO: actor id whose expert convenes the first working group (none: appointed, §1.12.1).",
-    )
-    objection_resolution: Share = Field(
-        0.6,
-        description="IETF: chance the WG answers an objection to even the weakest text (rises with quality).",
-    )
-    election_interval_weeks: Weeks = Field(
-        104, description="3GPP: weeks between elections of the chair and vice-chairs (0: none)."
-    )
-    election_candidates: Annotated[float, Field(ge=1.0, le=10.0)] = Field(
-        1.5, description="3GPP: mean number of candidates standing for each post at an election (assumed)."
-    )
-    vote_request: Share = Field(
-        0.1,
-        description="3GPP: chance that a member asks for a vote on a text the chair finds no consensus on "
-        "(else it goes back to drafting; assumed).",
-    )
-    posts: Posts = Field(default_factory=Posts)
-    rules: dict[str, dict[str, float | int | str | bool]] = Field(
-        default_factory=dict, description="Procedure id → rule parameters overriding the rulebook's defaults."
-    )
-
-
 class Alternative(Strict):
     """One competing solution of a work item, e.g. LDPC or Polar codes (work_items.py)."""
 
@@ -421,53 +299,6 @@ class ForumShopping(Strict):
     revision: Share = Field(
         0.0, description="Share of the way the text moves toward the new venue's members' mean ideal point."
     )
-
-
-#: A value a lever sets: a number, a word, true/false, or a pair such as Beta(a, b) parameters.
-LeverValue = bool | int | float | Annotated[str, Field(max_length=100)] | list[Coordinate]
-MAX_LEVERS = 12  # few controls per page: a room reads them on a projector
-
-
-class LeverChoice(Strict):
-    """One option of a choice lever: the words the room reads and the value it sets."""
-
-    label: str = Field(min_length=1, max_length=60, description="What the option is called on screen.")
-    value: LeverValue = Field(description="The value the field takes.")
-
-
-class Lever(Strict):
-    """A control the workshop dashboard offers: one field, by its `--set` path (dashboard/levers.py)."""
-
-    label: str = Field(min_length=1, max_length=80, description="What the room reads, e.g. 'East cohesion'.")
-    path: str = Field(min_length=1, max_length=300, description="The field it sets, as `--set` names it.")
-    kind: Literal["slider", "switch", "choice"] = Field("slider", description="slider, switch or choice.")
-    min: float | None = Field(None, ge=-1e9, le=1e9, description="Slider: the lowest value.")
-    max: float | None = Field(None, ge=-1e9, le=1e9, description="Slider: the highest value.")
-    step: float | None = Field(None, gt=0, le=1e9, description="Slider: the step (default: a twentieth).")
-    on: LeverValue | None = Field(None, description="Switch: the value when on (default true).")
-    off: LeverValue | None = Field(None, description="Switch: the value when off (default false).")
-    choices: list[LeverChoice | LeverValue] = Field(
-        default_factory=list, max_length=20, description="Choice: the values offered (or label and value)."
-    )
-    help: str = Field("", max_length=300, description="One sentence in plain words: what moving it means.")
-
-    @model_validator(mode="after")
-    def _fits_kind(self) -> Lever:
-        given = {name for name in ("min", "max", "step", "on", "off") if getattr(self, name) is not None}
-        allowed = {"slider": {"min", "max", "step"}, "switch": {"on", "off"}, "choice": set()}[self.kind]
-        if given - allowed or (self.choices and self.kind != "choice"):
-            extra = sorted(given - allowed) or ["choices"]
-            raise ValueError(f"{extra[0]}: a {self.kind} lever takes no {extra[0]}")
-        if self.kind == "slider":
-            if self.min is None or self.max is None:
-                raise ValueError(f"{'min' if self.min is None else 'max'}: a slider needs min and max")
-            if self.min >= self.max:
-                raise ValueError(f"max: got {self.max:g}; must be above min ({self.min:g})")
-            if self.step is not None and self.step > self.max - self.min:
-                raise ValueError(f"step: got {self.step:g}; must be at most max - min")
-        if self.kind == "choice" and len(self.choices) < 2:
-            raise ValueError("choices: a choice lever needs at least two choices")
-        return self
 
 
 class Scenario(Strict):
