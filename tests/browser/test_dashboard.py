@@ -193,6 +193,10 @@ def test_one_ballot_shows_who_voted_how_by_bloc_and_the_clause(browser_page: tup
     page.get_by_role("button", name="next ▶").click()
     page.get_by_text(re.compile(r"^Gate 2 of \d+")).wait_for(timeout=WAIT_MS)
     assert heading.startswith("Gate 1")
+    page.get_by_text(re.compile(r"^The story of ")).first.click()  # the proposal's story, as explain tells it
+    story = page.locator("pre").first
+    story.wait_for(timeout=WAIT_MS)
+    assert "gate" in story.inner_text().lower()
     page.get_by_role("tab", name="Compare").click()
 
 

@@ -295,6 +295,9 @@ def Ballot(task: Any) -> None:
         label="Download this ballot (CSV)",
         mime_type="text/csv",
     )
+    if row["proposal"]:  # the whole story of this gate's proposal, as `sdo-sim explain` tells it
+        with solara.Details(summary=f"The story of {row['proposal']}, gate by gate (sdo-sim explain)"):
+            solara.Preformatted(words.story_text(result, str(row["proposal"])))
 
 
 @solara.component

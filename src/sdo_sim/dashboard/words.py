@@ -43,3 +43,10 @@ def ballot_by_bloc(result: RunResult, decision: int) -> pd.DataFrame:
         for vote in by_bloc(ballot(result, decision))
     ]
     return pd.DataFrame(rows, columns=["bloc", *POSITIONS, "line", "no, mostly for"])
+
+
+def story_text(result: RunResult, proposal: str) -> str:
+    """One proposal's story in words, the same text `sdo-sim explain` prints (sdo_sim.explain)."""
+    from sdo_sim.explain import story
+
+    return story(result, proposal).text()
