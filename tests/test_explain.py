@@ -264,6 +264,8 @@ def test_explain_command_text_json_and_bad_input(tmp_path: Path) -> None:
     assert bad.returncode == 2 and "allowed: text, json" in bad.stderr and len(bad.stderr.splitlines()) == 1
     missing = sdo_sim("explain", str(tmp_path / "nowhere"), "P1")
     assert missing.returncode == 2 and "no such folder" in missing.stderr
+    a_file = sdo_sim("explain", str(tmp_path / "run" / "manifest.json"), "P1")
+    assert a_file.returncode == 2 and "a file, not a folder" in a_file.stderr, a_file.stderr
 
 
 def test_a_run_without_positions_tells_what_its_tables_allow(tmp_path: Path) -> None:

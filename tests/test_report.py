@@ -220,6 +220,7 @@ def test_a_sobol_sweep_report_shows_the_sensitivity_indices(tmp_path: Path) -> N
     ("setup", "expected"),
     [
         ("missing", "no such folder"),
+        ("file", "a file, not a folder"),
         ("empty", "not a run's or a sweep's results (no manifest.json)"),
         ("not-ours", "neither a run's (sdo-sim run) nor a sweep's (sdo-sim sweep)"),
         ("garbled", "not readable as a manifest"),
@@ -230,7 +231,9 @@ def test_a_folder_that_is_neither_a_run_nor_a_sweep_is_one_line_and_exit_2(
     setup: str, expected: str, tmp_path: Path
 ) -> None:
     folder = tmp_path / "results"
-    if setup != "missing":
+    if setup == "file":
+        folder.write_text("a,b\n", encoding="utf-8")
+    elif setup != "missing":
         folder.mkdir()
     if setup == "not-ours":
         (folder / "manifest.json").write_text('{"name": "something else"}', encoding="utf-8")

@@ -20,7 +20,8 @@ def read_run(folder: str | Path) -> RunResult:
     """Every table a run's folder holds (Parquet or CSV, as its manifest says) as a RunResult."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise RunFolderError(f"{folder}: no such folder (give the --out folder of sdo-sim run)")
+        what = "a file, not a folder" if folder.exists() else "no such folder"
+        raise RunFolderError(f"{folder}: {what} (give the --out folder of sdo-sim run)")
     try:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):

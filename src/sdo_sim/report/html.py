@@ -19,7 +19,7 @@ SUFFIXES = (".html", ".htm")
 def folder_kind(folder: Path) -> str:
     """`run` or `sweep`, from the folder's manifest.json; a ReportError saying what the folder is not."""
     if not folder.is_dir():
-        raise ReportError(f"{folder}: no such folder")
+        raise ReportError(f"{folder}: {'a file, not a folder' if folder.exists() else 'no such folder'}")
     if not (folder / "manifest.json").is_file() and (folder / "sweep.json").is_file():
         raise ReportError(f"{folder}: the sweep has not finished (no manifest.json); finish it with "
                           "sdo-sim sweep EXPERIMENT --out DIR --resume")  # fmt: skip
