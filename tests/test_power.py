@@ -412,6 +412,11 @@ def test_cli_weighted_game_prints_the_two_indices_in_the_order_of_the_weights() 
         sdo_sim("power", "--weights", "1,2,4,2,4,4", "--quota", "12", "--format", "json").stdout
     )
     assert unordered["banzhaf"] == pytest.approx([0, 3 / 21, 5 / 21, 3 / 21, 5 / 21, 5 / 21], abs=1e-12)
+    # no abstention, however it is written, is the weighted game's own
+    zero = sdo_sim(
+        "power", "--weights", "4,4,4,2,2,1", "--quota", "12", "--format", "json", "--abstention", "0.0"
+    )
+    assert zero.returncode == 0 and json.loads(zero.stdout) == document, zero.stderr
 
 
 def test_cli_weighted_game_table_and_monte_carlo_standard_errors() -> None:

@@ -144,6 +144,10 @@ def test_a_run_report_compared_with_a_baseline_run(iso_run: tuple[Path, RunResul
     row = baseline.summary.iloc[0]
     assert f"baseline: {int(row['proposals'])}" in text and f"baseline: {row['approval_rate']:.3g}" in text
     assert "baseline: approved of decided" in text
+    assert "another scenario file (ISO technical committee baseline)" in text  # ISO bloc voting against it
+    same = tmp_path / "same"
+    _write_run(ISO_BLOC, same, seed=2)
+    assert "another scenario file" not in _text(build_report(folder, same))  # one scenario, other seeds
 
 
 def test_a_csv_run_is_read_as_its_parquet_twin(tmp_path: Path) -> None:

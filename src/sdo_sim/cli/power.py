@@ -115,7 +115,7 @@ def power(
                 f"{'--weights' if quota is not None else '--quota'} is missing: a weighted game "
                 "needs both, e.g. --weights 4,4,4,2,2,1 --quota 12",
             )
-        if abstention != "0":
+        if parse_abstention(abstention) != 0:
             fail(
                 "power",
                 "--abstention applies to a scenario's rules, which count votes cast; a weighted "

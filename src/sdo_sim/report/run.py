@@ -187,6 +187,13 @@ def run_report(folder: Path, baseline_folder: Path | None = None) -> tuple[str, 
     subtitle = f"One run: seed {row['seed']}, {weeks} weeks, sdo-sim {manifest.get('sdo_sim_version', '?')}"
     if baseline is not None:
         subtitle += f"; compared with the baseline run in {baseline_folder}"
+        theirs = baseline.manifest.get("scenario_file"), baseline.summary.iloc[0]["scenario"]
+        if theirs != (
+            manifest.get("scenario_file"),
+            row["scenario"],
+        ):  # --set changes are the point; files not
+            notes.append(f"The baseline run is of another scenario file ({theirs[1]}): the comparison shows "
+                         "two scenarios, not one change to this one.")  # fmt: skip
     labelled = _labelled(result.events, scenario)
     fired = "; ".join(f"week {r.week} ({r.label})" for r in labelled.itertuples()) or "none"
     changed = ", ".join(f"{k} = {v}" for k, v in overrides.items())
