@@ -297,6 +297,19 @@ def test_the_same_story_from_parquet_csv_and_memory(tmp_path: Path) -> None:
     assert story(tmp_path / "csv", "P1").text() == told  # 10 digits in CSV; the story shows 2
 
 
+def test_a_table_cut_short_is_refused_not_read_in_part(tmp_path: Path) -> None:
+    write(run(scenario(), seed=3, positions=True), tmp_path / "run", fmt="csv")
+    assert story(tmp_path / "run", "P1").text()
+    cut = tmp_path / "run" / "positions.csv"
+    cut.write_bytes(cut.read_bytes()[:-40])  # a copy that stopped early, mid-line
+    with pytest.raises(ExplainError, match=r"positions\.csv: not the table sdo-sim run wrote"):
+        story(tmp_path / "run", "P1")
+    decisions = tmp_path / "run" / "decisions.csv"  # the report reads no positions: cut one it reads
+    decisions.write_bytes(decisions.read_bytes()[:-40])
+    report = sdo_sim("report", str(tmp_path / "run"), "--output", str(tmp_path / "r.html"))
+    assert report.returncode == 2 and "not the table sdo-sim run wrote" in report.stderr, report.stderr
+
+
 def test_positions_without_terms_still_tell_who_voted_how() -> None:
     """A positions table written before the terms were recorded: blocs and opponents, no reasons."""
     result = run(scenario(), seed=3, positions=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Callable
@@ -209,6 +210,15 @@ def summary_blocs(scenario: Any) -> list[str]:
     return [*scenario.blocs, *([""] if unaffiliated else [])]
 
 
+def file_digest(path: Path) -> str:
+    """The SHA-256 of a file, read in blocks (a positions table can hold millions of rows)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def csv_float(value: float) -> str:
     """A float as a CSV table writes it: rounded to CSV_DIGITS significant digits (0.5, 12.0, 1e-07)."""
     return repr(float(f"{value:.{CSV_DIGITS}g}"))
@@ -224,7 +234,7 @@ def write(
     """Write every table (and figures) as a result folder that replaces `out` only whole (output.py)."""
 
     def fill(staging: Path) -> dict[str, Any]:
-        tables = []
+        tables, digests = [], {}
         for name in result.tables:
             table = getattr(result, name)
             if table is None:
@@ -235,9 +245,10 @@ def write(
             else:
                 table.to_csv(path, index=False, float_format=csv_float)
             tables.append(name)
+            digests[name] = file_digest(path)  # so a reader can tell a damaged or cut table from a whole one
         if figures is not None:
             figures(result, staging)
-        return dict(result.manifest, format=fmt, tables=tables)
+        return dict(result.manifest, format=fmt, tables=tables, sha256=digests)
 
     out = Path(os.path.abspath(out))
     names = write_folder(out, force, fill)

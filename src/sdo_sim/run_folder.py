@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -14,6 +15,19 @@ from sdo_sim.results import RunResult
 
 class RunFolderError(SdoSimError):
     """A folder that is not a readable run: names it and what to give instead."""
+
+
+def check_whole(path: Path, manifest: dict[str, Any], name: str) -> None:
+    """Refuse a table that is not the file the run wrote (cut short, edited, damaged): its SHA-256 is
+    in the manifest. Folders written before digests were recorded are read as they are."""
+    from sdo_sim.results import file_digest
+
+    expected = manifest.get("sha256", {}).get(name) if isinstance(manifest.get("sha256"), dict) else None
+    if expected is None or not path.is_file():
+        return
+    if file_digest(path) != expected:
+        raise RunFolderError(f"{path}: not the table sdo-sim run wrote (its SHA-256 differs from the "
+                             "manifest's: cut short, edited or damaged); rerun sdo-sim run")  # fmt: skip
 
 
 def read_run(folder: str | Path) -> RunResult:
@@ -39,6 +53,7 @@ def read_run(folder: str | Path) -> RunResult:
         if name not in tables:
             return None
         path = folder / f"{name}.{fmt}"
+        check_whole(path, manifest, name)
         try:
             if fmt == "parquet":
                 return pd.read_parquet(path)

@@ -21,6 +21,7 @@ from sdo_sim.report.common import (
 )
 from sdo_sim.report.words import event_label
 from sdo_sim.results import DECISION_TYPES, POST_TYPES, PROPOSAL_TYPES, RunResult
+from sdo_sim.run_folder import RunFolderError, check_whole
 from sdo_sim.scenario import Scenario
 
 TYPES: dict[str, dict[str, Any]] = {
@@ -59,6 +60,10 @@ def read_run(folder: Path) -> RunResult:
             if name in ("events", "posts"):  # results written before these tables existed
                 continue
             raise ReportError(f"{path}: missing; the run's tables are incomplete (rerun sdo-sim run)")
+        try:
+            check_whole(path, manifest, name)
+        except RunFolderError as error:
+            raise ReportError(str(error)) from None
         tables[name] = _read(path, fmt, TYPES.get(name))
     extra = {name: tables[name] for name in ("events", "posts") if name in tables}
     main = (tables[name] for name in ("proposals", "decisions", "timeseries", "summary"))
