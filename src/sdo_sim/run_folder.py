@@ -10,7 +10,14 @@ from typing import Any
 import pandas as pd
 
 from sdo_sim.errors import SdoSimError
-from sdo_sim.results import RunResult
+from sdo_sim.results import DECISION_TYPES, POST_TYPES, PROPOSAL_TYPES, RunResult
+
+#: Column types a CSV table gets back on reading (Parquet keeps its own).
+CSV_TYPES: dict[str, dict[str, Any]] = {
+    "proposals": PROPOSAL_TYPES,
+    "decisions": DECISION_TYPES,
+    "posts": POST_TYPES,
+}
 
 
 class RunFolderError(SdoSimError):
@@ -57,13 +64,21 @@ def read_run(folder: str | Path) -> RunResult:
         try:
             if fmt == "parquet":
                 return pd.read_parquet(path)
-            frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
+            typed = CSV_TYPES.get(name, {})
+            # a typed table's text columns keep "" (no track, no bloc); every other empty cell is missing
+            missing = {c: [""] for c, kind in typed.items() if kind is not str} if typed else [""]
+            frame = pd.read_csv(path, keep_default_na=False, na_values=missing)
         except (OSError, ValueError) as error:
             raise RunFolderError(
                 f"{path}: cannot be read ({type(error).__name__}); rerun sdo-sim run"
             ) from None
         text = [column for column in frame if pd.api.types.is_string_dtype(frame[column].dtype)]
-        return frame.fillna(dict.fromkeys(text, ""))  # an empty text cell (no bloc, no line) is "", not NaN
+        frame = frame.fillna(dict.fromkeys(text, ""))  # an empty text cell (no bloc, no line) is "", not NaN
+        types = {c: kind for c, kind in CSV_TYPES.get(name, {}).items() if c in frame.columns}
+        try:  # the run's own column types, so a CSV run reads as its Parquet twin
+            return frame.astype(types)
+        except (TypeError, ValueError) as error:
+            raise RunFolderError(f"{path}: not readable as a run table ({error})") from None
 
     frames = {name: table(name) for name in ("proposals", "decisions", "timeseries", "summary")}
     result = RunResult(**frames, manifest=manifest, positions=table("positions"), acts=table("acts"))  # type: ignore[arg-type]

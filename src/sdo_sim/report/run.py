@@ -20,15 +20,11 @@ from sdo_sim.report.common import (
     set_options,
 )
 from sdo_sim.report.words import event_label
-from sdo_sim.results import DECISION_TYPES, POST_TYPES, PROPOSAL_TYPES, RunResult
-from sdo_sim.run_folder import RunFolderError, check_whole
+from sdo_sim.results import RunResult
+from sdo_sim.run_folder import RunFolderError
+from sdo_sim.run_folder import read_run as read_folder
 from sdo_sim.scenario import Scenario
 
-TYPES: dict[str, dict[str, Any]] = {
-    "proposals": PROPOSAL_TYPES,
-    "decisions": DECISION_TYPES,
-    "posts": POST_TYPES,
-}
 CAPTIONS = {
     "approval": "How to read it: left, the share of decided proposals approved so far, by the proponent's "
     "bloc, starting again at each event (dashed lines); right, the same share in each period between "
@@ -48,40 +44,13 @@ def is_run(manifest: dict[str, Any]) -> bool:
 
 
 def read_run(folder: Path) -> RunResult:
-    """A run folder's tables (Parquet or CSV) and manifest, as the run wrote them."""
-    manifest = read_manifest(folder)
-    if not is_run(manifest):
+    """A run folder's tables (Parquet or CSV) and manifest, as the run wrote them (sdo_sim.run_folder)."""
+    if not is_run(read_manifest(folder)):
         raise ReportError(f"{folder}: not a run's results (its manifest.json is not one sdo-sim run writes)")
-    fmt = manifest.get("format", "parquet")
-    tables: dict[str, pd.DataFrame] = {}
-    for name in ("proposals", "decisions", "timeseries", "summary", "events", "posts"):
-        path = folder / f"{name}.{fmt}"
-        if not path.is_file():
-            if name in ("events", "posts"):  # results written before these tables existed
-                continue
-            raise ReportError(f"{path}: missing; the run's tables are incomplete (rerun sdo-sim run)")
-        try:
-            check_whole(path, manifest, name)
-        except RunFolderError as error:
-            raise ReportError(str(error)) from None
-        tables[name] = _read(path, fmt, TYPES.get(name))
-    extra = {name: tables[name] for name in ("events", "posts") if name in tables}
-    main = (tables[name] for name in ("proposals", "decisions", "timeseries", "summary"))
-    return RunResult(*main, manifest, **extra)
-
-
-def _read(path: Path, fmt: str, types: dict[str, Any] | None) -> pd.DataFrame:
-    """One table; a CSV's empty text cells stay empty strings and its columns get the run's types."""
     try:
-        if fmt == "parquet":
-            return pd.read_parquet(path)
-        if types is None:
-            return pd.read_csv(path)
-        text = {c for c, t in types.items() if t is str}
-        frame = pd.read_csv(path, keep_default_na=False, na_values={c: [""] for c in types if c not in text})
-        return frame.astype({c: t for c, t in types.items() if c in frame.columns})
-    except (OSError, ValueError, TypeError) as error:
-        raise ReportError(f"{path}: not readable as a run table ({error})") from None
+        return read_folder(folder)
+    except RunFolderError as error:
+        raise ReportError(str(error)) from None
 
 
 def _blocs(result: RunResult) -> list[str]:
