@@ -57,19 +57,6 @@ def acting_utility(weights: Positions) -> float:
     return max(weights.abstain_band, weights.objection_threshold, weights.support_threshold) + FIRM
 
 
-def align(
-    pop: Population,
-    idx: np.ndarray,
-    utility: np.ndarray,
-    proposal: Proposal,
-    weights: Positions,
-    rng: np.random.Generator,
-) -> tuple[np.ndarray, np.ndarray]:
-    """(utilities acted on, defectors): followers (chance cohesion) take the line unless too far from it."""
-    acted, defects, _ = follow(pop, idx, utility, proposal, weights, rng)
-    return acted, defects
-
-
 def follow(
     pop: Population,
     idx: np.ndarray,
@@ -78,7 +65,8 @@ def follow(
     weights: Positions,
     rng: np.random.Generator,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """`align`, and who followed the line: what a run's `positions` table records (reasons.py)."""
+    """(utilities acted on, defectors, followers): followers (chance cohesion) take the line unless too far
+    from it; who followed is what a run's `positions` table records (reasons.py)."""
     bloc = pop.bloc[idx]
     follows = rng.random(len(idx)) < pop.cohesion[bloc]
     if not follows.any():

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import sdo_sim
-from sdo_sim.coordination import acting_utility, align, line_stances, line_utilities, sanction
+from sdo_sim.coordination import acting_utility, follow, line_stances, line_utilities, sanction
 from sdo_sim.model import SDOModel
 from sdo_sim.population import ABSENT, ABSTAIN, NO, YES
 from tests.model.conftest import proposal_from, tiny
@@ -45,7 +45,7 @@ def test_a_follower_acts_on_the_line_past_every_threshold(author: str, line: int
     lines = line_stances(line_utilities(model.population, proposal, weights), weights.abstain_band)
     assert lines[model.population.bloc_names.index("east")] == line
     own = np.zeros(len(idx))  # members who would abstain on their own
-    acted, defects = align(model.population, idx, own, proposal, weights, model.rng)
+    acted, defects = follow(model.population, idx, own, proposal, weights, model.rng)[:2]
     reach = acting_utility(weights)
     assert not defects.any()
     # past the objection threshold (a Last Call comment) and the support threshold (commitment)
@@ -58,7 +58,7 @@ def test_a_follower_keeps_a_firmer_view_of_its_own() -> None:
     proposal = proposal_from(model, "east", "sg")
     idx = east_members(model)
     own = np.full(len(idx), 5.0)
-    acted, _ = align(model.population, idx, own, proposal, model.scenario.positions, model.rng)
+    acted, _ = follow(model.population, idx, own, proposal, model.scenario.positions, model.rng)[:2]
     assert np.all(acted == 5.0)
 
 
@@ -69,7 +69,7 @@ def test_an_abstaining_line_restrains_its_followers() -> None:
     line = line_utilities(model.population, proposal, weights)[model.population.bloc_names.index("east")]
     assert abs(line) <= weights.abstain_band  # value 0.5 less distance 0.45
     idx = east_members(model)
-    acted, _ = align(model.population, idx, np.full(len(idx), -3.0), proposal, weights, model.rng)
+    acted, _ = follow(model.population, idx, np.full(len(idx), -3.0), proposal, weights, model.rng)[:2]
     assert np.all(acted == 0.0)
 
 
@@ -84,10 +84,10 @@ def test_a_member_defects_exactly_past_its_threshold() -> None:
     own = np.full(len(idx), line + 0.75)
     distance = abs(own[0] - line)
     pop.defection_threshold[east] = distance  # exactly at the threshold: still follows
-    _, defects = align(pop, idx, own, proposal, weights, model.rng)
+    _, defects = follow(pop, idx, own, proposal, weights, model.rng)[:2]
     assert not defects.any()
     pop.defection_threshold[east] = np.nextafter(distance, 0.0)  # the smallest step past it: defects
-    acted, defects = align(pop, idx, own, proposal, weights, model.rng)
+    acted, defects = follow(pop, idx, own, proposal, weights, model.rng)[:2]
     assert defects.all() and np.all(acted == own)
 
 
